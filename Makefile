@@ -1,0 +1,110 @@
+# coopdao build and test entry points. Every target installs what it is missing
+# (Python venv, npm packages, solc) and is safe to re-run; stamp files keep
+# re-runs fast. Needs only python3.11, node 20 and npm on the machine.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+PY := $(VENV)/bin/python
+BROWNIE := $(VENV)/bin/brownie
+RUFF := $(VENV)/bin/ruff
+SOLC_VERSION := 0.8.37
+
+# Project tools first: brownie starts the chains by bare name (`anvil`,
+# `ganache-cli`), and picks its backend from that name, so they must be found
+# on PATH (this checkout's node_modules/.bin), not given as absolute paths.
+export PATH := $(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+
+# Stamps live inside the folders they describe, so deleting a folder resets it.
+VENV_STAMP := $(VENV)/.coopdao-installed
+NPM_STAMP := $(CURDIR)/node_modules/.coopdao-installed
+SOLCX_DIR := $(if $(SOLCX_BINARY_PATH),$(SOLCX_BINARY_PATH),$(HOME)/.solcx)
+SOLC_BIN := $(SOLCX_DIR)/solc-v$(SOLC_VERSION)
+TOOL_LINKS := $(VENV)/bin/anvil $(VENV)/bin/ganache $(VENV)/bin/ganache-cli
+
+# Local networks (defined in brownie-config.yaml): Anvil by default, Ganache second.
+ANVIL_NETWORK := anvil
+GANACHE_NETWORK := ganache-cli
+TEST_ARGS ?=
+
+# Run brownie with a chain on a free loopback port (or $COOP_CHAIN_PORT if set).
+# (pytest exit 5, "no tests collected", fails the target like any other error.)
+define brownie_on_chain
+port="$${COOP_CHAIN_PORT:-$$($(PY) $(CURDIR)/toolchain/free_port.py)}"; \
+echo "== brownie $(1) on network $(2), 127.0.0.1:$$port"; \
+COOP_CHAIN_PORT="$$port" $(BROWNIE) $(1) --network $(2)
+endef
+
+.PHONY: help install venv node compiler tools lint compile test test-anvil test-ganache demo clean distclean
+
+help:
+	@echo "make install       venv (.venv, pip -e .[dev]) + npm ci + solc $(SOLC_VERSION) + chain tools"
+	@echo "make lint          ruff check"
+	@echo "make compile       brownie compile"
+	@echo "make test          lint, then the contract tests on Anvil"
+	@echo "make test-ganache  the contract tests on Ganache (hardfork shanghai)"
+	@echo "make demo          brownie run scripts/demo.py on Anvil"
+	@echo "make clean         remove build output; distclean also removes .venv and node_modules"
+
+install: venv node compiler tools
+	@$(VENV)/bin/pip check
+	@echo "install: ok"
+
+venv: $(VENV_STAMP)
+$(VENV_STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+node: $(NPM_STAMP)
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --no-update-notifier
+	@touch $@
+
+# The compiler lives in py-solc-x's folder (~/.solcx), outside the checkout:
+# CI gets a new HOME each run, so this target is a file there, not a stamp here.
+compiler: $(SOLC_BIN)
+$(SOLC_BIN): toolchain/install_solc.py toolchain/solc-wrapper.js $(VENV_STAMP) $(NPM_STAMP)
+	$(PY) toolchain/install_solc.py --smoke
+	@touch $@
+
+# anvil/ganache in the venv too, for `source .venv/bin/activate` users.
+tools: $(TOOL_LINKS)
+$(TOOL_LINKS): $(VENV)/bin/%: $(NPM_STAMP) | $(VENV_STAMP)
+	@ln -sfn $(CURDIR)/node_modules/.bin/$* $@
+
+lint: $(VENV_STAMP)
+	$(RUFF) check .
+
+# Also refreshes the artifacts the `coop` CLI ships (toolchain/export_artifacts.py).
+compile: install
+	$(BROWNIE) compile
+	@if [ -f toolchain/export_artifacts.py ]; then $(PY) toolchain/export_artifacts.py; fi
+
+test: lint test-anvil
+
+test-anvil: install
+	@$(call brownie_on_chain,test $(TEST_ARGS),$(ANVIL_NETWORK))
+
+# Ganache cannot run at base fee 0: pay a 1 wei tip over its base fee
+# (see brownie-config.yaml).
+test-ganache: export COOP_PRIORITY_FEE ?= 1 wei
+test-ganache: install
+	@$(call brownie_on_chain,test $(TEST_ARGS),$(GANACHE_NETWORK))
+
+# brownie warns about its own deprecated calls when it connects: not news for a demo's audience
+demo: export PYTHONWARNINGS ?= ignore::FutureWarning
+demo: install
+	@$(call brownie_on_chain,run scripts/demo.py,$(ANVIL_NETWORK))
+
+clean:
+	rm -rf build reports .pytest_cache .hypothesis .ruff_cache *.egg-info
+	find . -path ./node_modules -prune -o -path ./.venv -prune -o \
+	  -name __pycache__ -type d -print0 | xargs -0 rm -rf
+
+distclean: clean
+	rm -rf .venv node_modules

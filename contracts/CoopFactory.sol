@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+import {TimelockControllerUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/governance/TimelockControllerUpgradeable.sol";
+import {CoopMembership} from "./membership/CoopMembership.sol";
+import {CoopToken} from "./token/CoopToken.sol";
+import {CoopGovernor} from "./governance/CoopGovernor.sol";
+import {CoopTimelock} from "./governance/CoopTimelock.sol";
+import {ICoopVotes} from "./interfaces/ICoopVotes.sol";
+
+/**
+ * @title CoopFactory
+ * @dev Creates a whole cooperative in one transaction from its statute: member list, token, governor (the general
+ * assembly) and timelock (treasury and executor), as minimal clones of audited implementations. Every power is handed
+ * to the timelock, and the founders are members from the start. Neither the factory nor the caller keeps any power.
+ */
+contract CoopFactory {
+    /// @dev The statute: everything a founder decides at creation.
+    struct Statute {
+        string name;
+        CoopMembership.Terms terms;
+        uint8 maxPrincipals; // proxies: principals one member may represent (GenG §43(5): at most 2)
+        address board; // admits members in board mode; address(0): none
+        uint48 votingDelay; // seconds
+        uint32 votingPeriod; // seconds
+        uint8 quorumPercent;
+        uint32 timelockDelay; // seconds
+        string tokenName;
+        string tokenSymbol;
+        uint256 tokenCap; // 0: no cap
+    }
+
+    /// @dev The contracts that make up one cooperative.
+    struct Cooperative {
+        address membership;
+        address token;
+        address governor;
+        address timelock;
+    }
+
+    address public immutable membershipImplementation;
+    address public immutable tokenImplementation;
+    address public immutable governorImplementation;
+    address public immutable timelockImplementation;
+
+    /// @dev Emitted with every address of a new cooperative.
+    event CooperativeCreated(
+        address indexed creator,
+        string name,
+        address membership,
+        address token,
+        address governor,
+        address timelock
+    );
+
+    /// @dev The quorum must be a share of the members between 1 and 100 percent.
+    error InvalidQuorum(uint256 percent);
+    /// @dev The voting period must be at least one second.
+    error InvalidVotingPeriod();
+
+    constructor(address membership_, address token_, address governor_, address timelock_) {
+        membershipImplementation = membership_;
+        tokenImplementation = token_;
+        governorImplementation = governor_;
+        timelockImplementation = timelock_;
+    }
+
+    /**
+     * @notice Creates a cooperative from `statute` with `founders` (three or more) as its first members.
+     * @return coop the addresses of its member list, token, governor and timelock
+     */
+    function createCooperative(
+        Statute calldata statute,
+        address[] calldata founders
+    ) external returns (Cooperative memory coop) {
+        if (statute.quorumPercent == 0 || statute.quorumPercent > 100) revert InvalidQuorum(statute.quorumPercent);
+        if (statute.votingPeriod == 0) revert InvalidVotingPeriod();
+        coop.membership = Clones.clone(membershipImplementation);
+        coop.token = Clones.clone(tokenImplementation);
+        coop.governor = Clones.clone(governorImplementation);
+        coop.timelock = Clones.clone(timelockImplementation);
+
+        address[] memory governor = new address[](1);
+        governor[0] = coop.governor;
+        CoopTimelock(payable(coop.timelock)).initialize(statute.timelockDelay, governor, governor, address(0));
+        CoopMembership(payable(coop.membership)).initialize(
+            statute.terms,
+            statute.maxPrincipals,
+            coop.timelock,
+            statute.board,
+            founders
+        );
+        CoopToken(coop.token).initialize(statute.tokenName, statute.tokenSymbol, statute.tokenCap, coop.timelock);
+        CoopGovernor(payable(coop.governor)).initialize(
+            statute.name,
+            ICoopVotes(coop.membership),
+            TimelockControllerUpgradeable(payable(coop.timelock)),
+            statute.votingDelay,
+            statute.votingPeriod,
+            statute.quorumPercent
+        );
+        emit CooperativeCreated(msg.sender, statute.name, coop.membership, coop.token, coop.governor, coop.timelock);
+    }
+}

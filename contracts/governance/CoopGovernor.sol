@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
+import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
+import {GovernorUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/GovernorUpgradeable.sol";
+import {GovernorSettingsUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorSettingsUpgradeable.sol";
+import {GovernorVotesUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesUpgradeable.sol";
+import {GovernorVotesQuorumFractionUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesQuorumFractionUpgradeable.sol";
+import {GovernorTimelockControlUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorTimelockControlUpgradeable.sol";
+import {TimelockControllerUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/governance/TimelockControllerUpgradeable.sol";
+import {GovernorCountingByKind} from "./GovernorCountingByKind.sol";
+import {ResolutionKind} from "./ResolutionKind.sol";
+import {ICoopVotes} from "../interfaces/ICoopVotes.sol";
+
+/**
+ * @title CoopGovernor
+ * @dev The general assembly: an OpenZeppelin Governor over the member list's one-member-one-vote, with the timelock
+ * as treasury and executor. Only members propose. Quorum is a statute fraction of the members with voting rights at
+ * the snapshot, rounded up. The majority a resolution needs follows from what it calls: any call that changes a
+ * statute parameter or the governance settings makes it a statute change (3/4), whatever the proposer claims; a
+ * proposer may only ask for a stricter kind ({proposeWithKind}).
+ *
+ * The clock is the block timestamp, as on the member list, so voting delay and period are in seconds.
+ */
+contract CoopGovernor is
+    GovernorSettingsUpgradeable,
+    GovernorCountingByKind,
+    GovernorVotesQuorumFractionUpgradeable,
+    GovernorTimelockControlUpgradeable
+{
+    /// @dev Only members with voting rights may propose.
+    error ProposerNotMember(address proposer);
+    /// @dev The account has no vote on this proposal: not a member at its snapshot, no rights now, or its vote is
+    /// carried by a proxy.
+    error NoVote(uint256 proposalId, address account);
+
+    constructor() {
+        _disableInitializers();
+    }
+
+    /**
+     * @notice Sets the assembly's name, its member list, its timelock and its settings.
+     * @param votingDelay_ seconds from proposal to snapshot and start of voting
+     * @param votingPeriod_ seconds voting stays open
+     * @param quorumPercent share of members (at the snapshot) who must cast a ballot, in percent
+     */
+    function initialize(
+        string calldata name_,
+        ICoopVotes members_,
+        TimelockControllerUpgradeable timelock_,
+        uint48 votingDelay_,
+        uint32 votingPeriod_,
+        uint256 quorumPercent
+    ) external initializer {
+        __Governor_init(name_);
+        __GovernorSettings_init(votingDelay_, votingPeriod_, 0);
+        __GovernorVotes_init(IVotes(address(members_)));
+        __GovernorVotesQuorumFraction_init(quorumPercent);
+        __GovernorTimelockControl_init(timelock_);
+    }
+
+    /// @notice The member list whose votes count.
+    function members() public view returns (ICoopVotes) {
+        return ICoopVotes(address(token()));
+    }
+
+    /// @notice The clock proposals run on: the block timestamp, as on the member list.
+    function clock() public view override(GovernorUpgradeable, GovernorVotesUpgradeable) returns (uint48) {
+        return Time.timestamp();
+    }
+
+    /// @notice Machine-readable description of {clock} (ERC-6372).
+    // solhint-disable-next-line func-name-mixedcase
+    function CLOCK_MODE() public pure override(GovernorUpgradeable, GovernorVotesUpgradeable) returns (string memory) {
+        return "mode=timestamp";
+    }
+
+    /// @notice Members needed to take part for a proposal with snapshot `timepoint`: the statute fraction, rounded up.
+    function quorum(
+        uint256 timepoint
+    ) public view override(GovernorUpgradeable, GovernorVotesQuorumFractionUpgradeable) returns (uint256) {
+        return
+            Math.mulDiv(
+                token().getPastTotalSupply(timepoint),
+                quorumNumerator(timepoint),
+                quorumDenominator(),
+                Math.Rounding.Ceil
+            );
+    }
+
+    /**
+     * @notice Proposes a resolution; only members with voting rights may. Its kind is derived from its calls.
+     * @dev See {IGovernor-propose}.
+     */
+    function propose(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        string memory description
+    ) public override returns (uint256) {
+        if (!members().hasVotingRights(_msgSender())) revert ProposerNotMember(_msgSender());
+        return super.propose(targets, values, calldatas, description);
+    }
+
+    /**
+     * @notice Proposes a resolution the proposer declares to be of `kind` (e.g. new duties, 9/10, or dissolution).
+     * @dev The kind only ever raises the majority: a statute change stays one even if declared ordinary.
+     */
+    function proposeWithKind(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        string memory description,
+        ResolutionKind kind
+    ) external returns (uint256 proposalId) {
+        proposalId = propose(targets, values, calldatas, description);
+        if (kind != ResolutionKind.None && !_isStricter(proposalKind(proposalId), kind)) {
+            _setProposalKind(proposalId, kind);
+        }
+    }
+
+    /// @notice The kind of resolution a proposal with these calls needs at least.
+    function derivedKind(address[] memory targets, bytes[] memory calldatas) public view returns (ResolutionKind kind) {
+        kind = ResolutionKind.Ordinary;
+        ICoopVotes list = members();
+        for (uint256 i = 0; i < targets.length; ++i) {
+            ResolutionKind callKind = ResolutionKind.Ordinary;
+            if (targets[i] == address(this) || targets[i] == timelock()) {
+                callKind = ResolutionKind.StatuteChange;
+            } else if (targets[i] == address(list) && calldatas[i].length >= 4) {
+                callKind = list.resolutionKindOf(bytes4(calldatas[i]));
+            }
+            if (_isStricter(callKind, kind)) kind = callKind;
+        }
+    }
+
+    function _propose(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        string memory description,
+        address proposer
+    ) internal override returns (uint256 proposalId) {
+        proposalId = super._propose(targets, values, calldatas, description, proposer);
+        _setProposalKind(proposalId, derivedKind(targets, calldatas));
+    }
+
+    /// @dev Counts a ballot: one read of the member list gives the weight at the snapshot and the ballot index.
+    function _castVote(
+        uint256 proposalId,
+        address account,
+        uint8 support,
+        string memory reason,
+        bytes memory params
+    ) internal override returns (uint256) {
+        _validateStateBitmap(proposalId, _encodeStateBitmap(ProposalState.Active));
+        (uint256 weight, uint256 index) = members().ballot(account, proposalSnapshot(proposalId));
+        if (weight == 0) revert NoVote(proposalId, account);
+        _countBallot(proposalId, account, index, support, weight);
+        if (params.length == 0) emit VoteCast(account, proposalId, support, weight, reason);
+        else emit VoteCastWithParams(account, proposalId, support, weight, reason, params);
+        _tallyUpdated(proposalId);
+        return weight;
+    }
+
+    function _voterIndex(address account) internal view override returns (uint256) {
+        return members().voterIndex(account);
+    }
+
+    // ---------------------------------------------------------------- required overrides
+
+    function votingDelay() public view override(GovernorUpgradeable, GovernorSettingsUpgradeable) returns (uint256) {
+        return super.votingDelay();
+    }
+
+    function votingPeriod() public view override(GovernorUpgradeable, GovernorSettingsUpgradeable) returns (uint256) {
+        return super.votingPeriod();
+    }
+
+    function proposalThreshold()
+        public
+        view
+        override(GovernorUpgradeable, GovernorSettingsUpgradeable)
+        returns (uint256)
+    {
+        return super.proposalThreshold();
+    }
+
+    function state(
+        uint256 proposalId
+    ) public view override(GovernorUpgradeable, GovernorTimelockControlUpgradeable) returns (ProposalState) {
+        return super.state(proposalId);
+    }
+
+    function proposalNeedsQueuing(
+        uint256 proposalId
+    ) public view override(GovernorUpgradeable, GovernorTimelockControlUpgradeable) returns (bool) {
+        return super.proposalNeedsQueuing(proposalId);
+    }
+
+    function _queueOperations(
+        uint256 proposalId,
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) internal override(GovernorUpgradeable, GovernorTimelockControlUpgradeable) returns (uint48) {
+        return super._queueOperations(proposalId, targets, values, calldatas, descriptionHash);
+    }
+
+    function _executeOperations(
+        uint256 proposalId,
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) internal override(GovernorUpgradeable, GovernorTimelockControlUpgradeable) {
+        super._executeOperations(proposalId, targets, values, calldatas, descriptionHash);
+    }
+
+    function _cancel(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) internal override(GovernorUpgradeable, GovernorTimelockControlUpgradeable) returns (uint256) {
+        return super._cancel(targets, values, calldatas, descriptionHash);
+    }
+
+    function _executor()
+        internal
+        view
+        override(GovernorUpgradeable, GovernorTimelockControlUpgradeable)
+        returns (address)
+    {
+        return super._executor();
+    }
+}

@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
+import {MemberVotes} from "./MemberVotes.sol";
+import {FiscalCalendar} from "./FiscalCalendar.sol";
+import {ResolutionKind} from "../governance/ResolutionKind.sol";
+
+/**
+ * @title CoopMembership
+ * @dev The member list and the capital accounts of a cooperative (GenG §§7, 15, 30, 65, 68, 73, 76).
+ *
+ * Applicants pay for their shares into escrow with a hash of their signed application; the admitting body (anyone in
+ * an open cooperative, the board, or the assembly through governance) admits or rejects them. Members buy more shares,
+ * give notice, and after the fiscal-year end their exit is completed and the nominal value they paid in becomes a
+ * refund claim, paid when funds allow and never lost. Exclusion by a resolution ends the vote at once and settles
+ * capital like an exit. Every member holds one vote ({MemberVotes}).
+ *
+ * Deployed once as an implementation and used through clones, so it is initialised, not constructed.
+ */
+contract CoopMembership is Initializable, MemberVotes {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+
+    enum AdmissionMode {
+        Open,
+        Board,
+        Assembly
+    }
+
+    enum Status {
+        None,
+        Active,
+        Leaving,
+        Excluded,
+        Exited
+    }
+
+    /// @dev The statute's membership terms.
+    struct Terms {
+        address paymentToken; // address(0): the chain's native coin
+        uint96 sharePrice; // nominal value of one share
+        uint32 minShares;
+        uint32 maxShares;
+        AdmissionMode admission;
+        uint16 noticeMonths; // 3 to 60 (GenG §65)
+        uint8 fiscalYearEndMonth;
+        uint8 fiscalYearEndDay;
+        bool sharesTransferable; // GenG §76
+    }
+
+    struct Member {
+        Status status;
+        uint32 shares;
+        uint96 paid; // paid-in nominal value (Geschäftsguthaben)
+        uint48 joinedAt;
+        uint48 exitAt; // effective date of exit or exclusion, once notice is given or exclusion decided
+    }
+
+    struct Application {
+        uint32 shares;
+        uint96 escrow;
+    }
+
+    uint256 public constant MIN_FOUNDERS = 3;
+    uint256 public constant MIN_NOTICE_MONTHS = 3;
+    uint256 public constant MAX_NOTICE_MONTHS = 60;
+
+    Terms private _terms;
+    address private _governance;
+    address private _board;
+
+    mapping(address account => Member) private _members;
+    mapping(address applicant => Application) private _applications;
+    mapping(address account => uint256) private _refundClaims;
+
+    uint32 private _memberCount;
+    uint64 private _totalShares;
+    uint128 private _totalPaid;
+    uint128 private _escrowTotal;
+    uint128 private _claimsTotal;
+
+    event Applied(address indexed applicant, uint256 shares, uint256 escrow, bytes32 applicationHash);
+    event ApplicationWithdrawn(address indexed applicant, uint256 escrow);
+    event Admitted(address indexed member, uint256 shares, uint256 paid, address indexed by);
+    event Rejected(address indexed applicant, uint256 escrow, address indexed by);
+    event SharesBought(address indexed member, uint256 shares, uint256 amount);
+    event CapitalPaidIn(address indexed member, uint256 amount);
+    event NoticeGiven(address indexed member, uint256 exitAt);
+    event Excluded(address indexed member, uint256 exitAt);
+    event Exited(address indexed member, uint256 shares, uint256 refundClaim);
+    event RefundPaid(address indexed member, uint256 amount, uint256 remainingClaim);
+    event SharesTransferred(address indexed from, address indexed to, uint256 shares, uint256 value);
+    event CapitalMovedToTreasury(address indexed treasury, uint256 amount);
+    event FundsReceived(address indexed from, uint256 amount);
+    event StatuteChanged(string parameter, uint256 value);
+    event BoardChanged(address indexed board);
+
+    error NotGovernance(address caller);
+    error NotAdmittingBody(address caller);
+    error TooFewFounders(uint256 count);
+    error DuplicateFounder(address founder);
+    error InvalidShareLimits(uint256 minShares, uint256 maxShares);
+    error InvalidSharePrice();
+    error InvalidNoticePeriod(uint256 months);
+    error InvalidAddress();
+    error AlreadyMember(address account);
+    error ApplicationPending(address applicant);
+    error NoApplication(address applicant);
+    error NotAMember(address account);
+    error NotActiveMember(address account);
+    error ShareCountOutOfRange(uint256 shares, uint256 minShares, uint256 maxShares);
+    error WrongPayment(uint256 expected, uint256 received);
+    error NothingDue(address member);
+    error ExitNotDue(address member, uint256 exitAt);
+    error NoRefundClaim(address account);
+    error NoFunds(uint256 available);
+    error SharesNotTransferable();
+    error InsufficientFunds(uint256 requested, uint256 available);
+
+    modifier onlyGovernance() {
+        if (msg.sender != _governance) revert NotGovernance(msg.sender);
+        _;
+    }
+
+    constructor() {
+        _disableInitializers();
+    }
+
+    /**
+     * @notice Sets up the cooperative's member list with its statute terms and founders (at least three, GenG §4).
+     * @dev Founders are members from the start with the minimum number of shares subscribed; they pay in with
+     * {payIn}. `governance` is the timelock that executes resolutions; `board` admits members in board mode.
+     */
+    function initialize(
+        Terms calldata terms_,
+        uint256 maxPrincipals_,
+        address governance_,
+        address board_,
+        address[] calldata founders
+    ) external initializer {
+        if (governance_ == address(0)) revert InvalidAddress();
+        _checkTerms(terms_);
+        _terms = terms_;
+        _setMaxPrincipals(maxPrincipals_);
+        _governance = governance_;
+        _board = board_;
+        emit BoardChanged(board_);
+        if (founders.length < MIN_FOUNDERS) revert TooFewFounders(founders.length);
+        for (uint256 i = 0; i < founders.length; ++i) {
+            address founder = founders[i];
+            if (founder == address(0)) revert InvalidAddress();
+            if (_members[founder].status != Status.None) revert DuplicateFounder(founder);
+            _admit(founder, terms_.minShares, 0);
+        }
+    }
+
+    // ---------------------------------------------------------------- admission (GenG §15)
+
+    /**
+     * @notice Applies for membership with `shares` shares, paying their nominal value into escrow.
+     * @dev In an open cooperative the applicant is admitted at once. `applicationHash` is the hash of the signed
+     * written application kept off-chain (personal data stays off the chain).
+     */
+    function submitApplication(uint256 shares, bytes32 applicationHash) external payable {
+        Status status = _members[msg.sender].status;
+        if (status != Status.None && status != Status.Exited) revert AlreadyMember(msg.sender);
+        if (_applications[msg.sender].shares != 0) revert ApplicationPending(msg.sender);
+        Terms memory t = _terms;
+        if (shares < t.minShares || shares > t.maxShares) {
+            revert ShareCountOutOfRange(shares, t.minShares, t.maxShares);
+        }
+        uint256 amount = shares * t.sharePrice;
+        _collect(amount);
+        emit Applied(msg.sender, shares, amount, applicationHash);
+        if (t.admission == AdmissionMode.Open) {
+            _admit(msg.sender, shares, amount);
+        } else {
+            _applications[msg.sender] = Application(shares.toUint32(), amount.toUint96());
+            _escrowTotal += amount.toUint128();
+        }
+    }
+
+    /// @notice Withdraws the caller's pending application and returns the escrow.
+    function withdrawApplication() external {
+        uint256 escrow = _closeApplication(msg.sender);
+        emit ApplicationWithdrawn(msg.sender, escrow);
+        _pay(msg.sender, escrow);
+    }
+
+    /// @notice Admits `applicant` (board in board mode, or a resolution); the escrow becomes paid-in capital.
+    function admit(address applicant) external {
+        _checkAdmittingBody();
+        Application memory a = _applications[applicant];
+        if (a.shares == 0) revert NoApplication(applicant);
+        _closeApplication(applicant);
+        _admit(applicant, a.shares, a.escrow);
+    }
+
+    /// @notice Rejects `applicant`; the escrow goes back to them.
+    function reject(address applicant) external {
+        _checkAdmittingBody();
+        uint256 escrow = _closeApplication(applicant);
+        emit Rejected(applicant, escrow, msg.sender);
+        _pay(applicant, escrow);
+    }
+
+    // ---------------------------------------------------------------- capital
+
+    /// @notice Subscribes and pays for `shares` more shares, up to the statute's maximum.
+    function buyShares(uint256 shares) external payable {
+        Member storage m = _activeMember(msg.sender);
+        uint256 total = m.shares + shares;
+        Terms memory t = _terms;
+        if (shares == 0 || total > t.maxShares) revert ShareCountOutOfRange(total, t.minShares, t.maxShares);
+        uint256 amount = shares * t.sharePrice;
+        _collect(amount);
+        m.shares = total.toUint32();
+        m.paid += amount.toUint96();
+        _totalShares += uint64(shares);
+        _totalPaid += amount.toUint128();
+        emit SharesBought(msg.sender, shares, amount);
+    }
+
+    /// @notice Pays in what the caller still owes on subscribed shares (founders subscribe at creation).
+    function payIn() external payable {
+        Member storage m = _activeMember(msg.sender);
+        uint256 amount = _due(m);
+        if (amount == 0) revert NothingDue(msg.sender);
+        _collect(amount);
+        m.paid += amount.toUint96();
+        _totalPaid += amount.toUint128();
+        emit CapitalPaidIn(msg.sender, amount);
+    }
+
+    /**
+     * @notice Transfers `shares` shares and their paid-in value to another member (GenG §76), if the statute allows.
+     * @dev Both sides stay within the statute's share limits; paid-in value moves in proportion to the shares.
+     */
+    function transferShares(address to, uint256 shares) external {
+        if (!_terms.sharesTransferable) revert SharesNotTransferable();
+        Member storage from = _activeMember(msg.sender);
+        Member storage dest = _activeMember(to);
+        if (to == msg.sender) revert InvalidAddress();
+        uint256 left = from.shares - shares; // reverts if more than held
+        uint256 received = dest.shares + shares;
+        Terms memory t = _terms;
+        if (shares == 0 || left < t.minShares) revert ShareCountOutOfRange(left, t.minShares, t.maxShares);
+        if (received > t.maxShares) revert ShareCountOutOfRange(received, t.minShares, t.maxShares);
+        uint256 value = (uint256(from.paid) * shares) / from.shares;
+        from.shares = left.toUint32();
+        from.paid -= value.toUint96();
+        dest.shares = received.toUint32();
+        dest.paid += value.toUint96();
+        emit SharesTransferred(msg.sender, to, shares, value);
+    }
+
+    // ---------------------------------------------------------------- leaving (GenG §§65, 68, 73)
+
+    /// @notice Gives notice; the exit takes effect at the first fiscal-year end after the notice period.
+    function giveNotice() external {
+        Member storage m = _activeMember(msg.sender);
+        Terms memory t = _terms;
+        uint256 exitAt = FiscalCalendar.exitDate(
+            block.timestamp,
+            t.noticeMonths,
+            t.fiscalYearEndMonth,
+            t.fiscalYearEndDay
+        );
+        m.status = Status.Leaving;
+        m.exitAt = exitAt.toUint48();
+        emit NoticeGiven(msg.sender, exitAt);
+    }
+
+    /**
+     * @notice Excludes `member` by resolution (GenG §68): the vote ends at once, capital is settled like an exit at
+     * the end of the current fiscal year.
+     */
+    function exclude(address member) external onlyGovernance {
+        Member storage m = _members[member];
+        if (m.status != Status.Active && m.status != Status.Leaving) revert NotAMember(member);
+        uint256 exitAt = m.status == Status.Leaving
+            ? m.exitAt
+            : FiscalCalendar.exitDate(block.timestamp, 0, _terms.fiscalYearEndMonth, _terms.fiscalYearEndDay);
+        m.status = Status.Excluded;
+        m.exitAt = exitAt.toUint48();
+        _revokeVotingRights(member);
+        emit Excluded(member, exitAt);
+    }
+
+    /**
+     * @notice Completes the exit of `member` once its effective date has passed; anyone may call it. The member's
+     * paid-in nominal value becomes a refund claim.
+     */
+    function completeExit(address member) external {
+        Member storage m = _members[member];
+        if (m.status != Status.Leaving && m.status != Status.Excluded) revert NotAMember(member);
+        if (block.timestamp <= m.exitAt) revert ExitNotDue(member, m.exitAt);
+        uint256 shares = m.shares;
+        uint256 paid = m.paid;
+        m.status = Status.Exited;
+        m.shares = 0;
+        m.paid = 0;
+        _memberCount -= 1;
+        _totalShares -= uint64(shares);
+        _totalPaid -= uint128(paid);
+        _refundClaims[member] += paid;
+        _claimsTotal += uint128(paid);
+        _revokeVotingRights(member);
+        emit Exited(member, shares, paid);
+    }
+
+    /// @notice Pays the caller's refund claim as far as funds allow; the rest stays a recorded claim.
+    function claimRefund() external {
+        uint256 claim = _refundClaims[msg.sender];
+        if (claim == 0) revert NoRefundClaim(msg.sender);
+        uint256 funds = availableFunds();
+        if (funds == 0) revert NoFunds(0);
+        uint256 amount = claim < funds ? claim : funds;
+        _refundClaims[msg.sender] = claim - amount;
+        _claimsTotal -= uint128(amount);
+        emit RefundPaid(msg.sender, amount, claim - amount);
+        _pay(msg.sender, amount);
+    }
+
+    // ---------------------------------------------------------------- governance
+
+    /// @notice Moves paid-in capital (never an applicant's escrow) to the treasury, by resolution.
+    function moveCapitalToTreasury(uint256 amount) external onlyGovernance {
+        uint256 funds = availableFunds();
+        if (amount == 0 || amount > funds) revert InsufficientFunds(amount, funds);
+        emit CapitalMovedToTreasury(_governance, amount);
+        _pay(_governance, amount);
+    }
+
+    /// @notice Statute change: the nominal value of one share (for shares bought from now on).
+    function setSharePrice(uint256 price) external onlyGovernance {
+        if (price == 0) revert InvalidSharePrice();
+        _terms.sharePrice = price.toUint96();
+        emit StatuteChanged("sharePrice", price);
+    }
+
+    /// @notice Statute change: the minimum and maximum number of shares per member.
+    function setShareLimits(uint256 minShares, uint256 maxShares) external onlyGovernance {
+        if (minShares == 0 || maxShares < minShares) revert InvalidShareLimits(minShares, maxShares);
+        _terms.minShares = minShares.toUint32();
+        _terms.maxShares = maxShares.toUint32();
+        emit StatuteChanged("minShares", minShares);
+        emit StatuteChanged("maxShares", maxShares);
+    }
+
+    /// @notice Statute change: the notice period in months (3 to 60, GenG §65).
+    function setNoticePeriod(uint256 months) external onlyGovernance {
+        _checkNotice(months);
+        _terms.noticeMonths = uint16(months);
+        emit StatuteChanged("noticeMonths", months);
+    }
+
+    /// @notice Statute change: how applicants are admitted (0 open, 1 board, 2 assembly).
+    function setAdmissionMode(AdmissionMode mode) external onlyGovernance {
+        _terms.admission = mode;
+        emit StatuteChanged("admission", uint256(mode));
+    }
+
+    /// @notice Statute change: the last day of the fiscal year.
+    function setFiscalYearEnd(uint256 month, uint256 day) external onlyGovernance {
+        FiscalCalendar.checkFiscalYearEnd(month, day);
+        _terms.fiscalYearEndMonth = uint8(month);
+        _terms.fiscalYearEndDay = uint8(day);
+        emit StatuteChanged("fiscalYearEndMonth", month);
+        emit StatuteChanged("fiscalYearEndDay", day);
+    }
+
+    /// @notice Statute change: whether members may transfer shares to each other.
+    function setSharesTransferable(bool allowed) external onlyGovernance {
+        _terms.sharesTransferable = allowed;
+        emit StatuteChanged("sharesTransferable", allowed ? 1 : 0);
+    }
+
+    /// @notice Statute change: how many principals one proxy may carry (1 or 2).
+    function setMaxPrincipals(uint256 limit) external onlyGovernance {
+        _setMaxPrincipals(limit);
+        emit StatuteChanged("maxPrincipals", limit);
+    }
+
+    /// @notice Appoints the board that admits members in board mode (address(0): none).
+    function setBoard(address board_) external onlyGovernance {
+        _board = board_;
+        emit BoardChanged(board_);
+    }
+
+    /**
+     * @notice The kind of resolution a call to `selector` on this contract needs. Statute parameters change only by
+     * a statute-change majority; the governor reads this instead of taking the proposer's word.
+     */
+    function resolutionKindOf(bytes4 selector) external pure returns (ResolutionKind) {
+        if (
+            selector == this.setSharePrice.selector ||
+            selector == this.setShareLimits.selector ||
+            selector == this.setNoticePeriod.selector ||
+            selector == this.setAdmissionMode.selector ||
+            selector == this.setFiscalYearEnd.selector ||
+            selector == this.setSharesTransferable.selector ||
+            selector == this.setMaxPrincipals.selector
+        ) return ResolutionKind.StatuteChange;
+        return ResolutionKind.Ordinary;
+    }
+
+    /// @notice Accepts native coin, e.g. from the treasury to pay refund claims (native-coin cooperatives only).
+    receive() external payable {
+        if (_terms.paymentToken != address(0)) revert WrongPayment(0, msg.value);
+        emit FundsReceived(msg.sender, msg.value);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice The statute's membership terms.
+    function terms() external view returns (Terms memory) {
+        return _terms;
+    }
+
+    /// @notice The timelock that executes the cooperative's resolutions.
+    function governance() external view returns (address) {
+        return _governance;
+    }
+
+    /// @notice The board that admits members in board mode.
+    function board() external view returns (address) {
+        return _board;
+    }
+
+    /// @notice `account`'s entry in the member list.
+    function memberOf(address account) external view returns (Member memory) {
+        return _members[account];
+    }
+
+    /// @notice `applicant`'s pending application.
+    function applicationOf(address applicant) external view returns (Application memory) {
+        return _applications[applicant];
+    }
+
+    /// @notice What `member` still owes on its subscribed shares.
+    function dueOf(address member) external view returns (uint256) {
+        return _due(_members[member]);
+    }
+
+    /// @notice `account`'s open refund claim.
+    function refundClaimOf(address account) external view returns (uint256) {
+        return _refundClaims[account];
+    }
+
+    /// @notice Members not yet exited (including those under notice or excluded until settlement).
+    function memberCount() external view returns (uint256) {
+        return _memberCount;
+    }
+
+    /// @notice Total shares of current members.
+    function totalShares() external view returns (uint256) {
+        return _totalShares;
+    }
+
+    /// @notice Total paid-in capital of current members.
+    function totalPaidIn() external view returns (uint256) {
+        return _totalPaid;
+    }
+
+    /// @notice Applicants' payments held in escrow.
+    function escrowTotal() external view returns (uint256) {
+        return _escrowTotal;
+    }
+
+    /// @notice Refund claims of former members not yet paid.
+    function claimsTotal() external view returns (uint256) {
+        return _claimsTotal;
+    }
+
+    /// @notice Funds held beyond applicants' escrow: what refunds and transfers to the treasury can use.
+    function availableFunds() public view returns (uint256) {
+        return _balance() - _escrowTotal;
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    function _admit(address account, uint256 shares, uint256 paid) private {
+        Member storage m = _members[account];
+        m.status = Status.Active;
+        m.shares = shares.toUint32();
+        m.paid = paid.toUint96();
+        m.joinedAt = uint48(block.timestamp);
+        m.exitAt = 0;
+        _memberCount += 1;
+        _totalShares += uint64(shares);
+        _totalPaid += paid.toUint128();
+        _grantVotingRights(account);
+        emit Admitted(account, shares, paid, msg.sender);
+    }
+
+    function _closeApplication(address applicant) private returns (uint256 escrow) {
+        escrow = _applications[applicant].escrow;
+        if (_applications[applicant].shares == 0) revert NoApplication(applicant);
+        delete _applications[applicant];
+        _escrowTotal -= uint128(escrow);
+    }
+
+    function _checkAdmittingBody() private view {
+        if (msg.sender == _governance) return;
+        if (_terms.admission == AdmissionMode.Board && msg.sender == _board) return;
+        revert NotAdmittingBody(msg.sender);
+    }
+
+    function _activeMember(address account) private view returns (Member storage m) {
+        m = _members[account];
+        if (m.status != Status.Active) revert NotActiveMember(account);
+    }
+
+    function _due(Member storage m) private view returns (uint256) {
+        uint256 subscribed = uint256(m.shares) * _terms.sharePrice;
+        return subscribed > m.paid ? subscribed - m.paid : 0;
+    }
+
+    function _collect(uint256 amount) private {
+        address token = _terms.paymentToken;
+        if (token == address(0)) {
+            if (msg.value != amount) revert WrongPayment(amount, msg.value);
+        } else {
+            if (msg.value != 0) revert WrongPayment(0, msg.value);
+            IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+        }
+    }
+
+    function _pay(address to, uint256 amount) private {
+        address token = _terms.paymentToken;
+        if (token == address(0)) Address.sendValue(payable(to), amount);
+        else IERC20(token).safeTransfer(to, amount);
+    }
+
+    function _balance() private view returns (uint256) {
+        address token = _terms.paymentToken;
+        return token == address(0) ? address(this).balance : IERC20(token).balanceOf(address(this));
+    }
+
+    function _checkTerms(Terms calldata t) private pure {
+        if (t.sharePrice == 0) revert InvalidSharePrice();
+        if (t.minShares == 0 || t.maxShares < t.minShares) revert InvalidShareLimits(t.minShares, t.maxShares);
+        _checkNotice(t.noticeMonths);
+        FiscalCalendar.checkFiscalYearEnd(t.fiscalYearEndMonth, t.fiscalYearEndDay);
+    }
+
+    function _checkNotice(uint256 months) private pure {
+        if (months < MIN_NOTICE_MONTHS || months > MAX_NOTICE_MONTHS) revert InvalidNoticePeriod(months);
+    }
+}

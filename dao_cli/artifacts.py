@@ -1,0 +1,39 @@
+"""The compiled contracts (ABI and bytecode) that ship inside the package.
+
+The CLI needs no compiler and no Node at run time: `make compile` exports the build into `dao_cli/compiled/`,
+and these files are what the library deploys and talks to.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+ARTIFACTS_DIR = Path(__file__).resolve().parent / "compiled"
+
+#: The contracts a cooperative is made of, and the factory that creates it.
+CONTRACTS = ("CoopFactory", "CoopMembership", "CoopToken", "CoopGovernor", "CoopTimelock")
+
+
+@cache
+def load(name: str) -> dict[str, Any]:
+    """Return the artifact of contract `name`: {"abi", "bytecode", "deployedBytecode"}."""
+    path = ARTIFACTS_DIR / f"{name}.json"
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        from .errors import CoopError
+
+        raise CoopError(f"no compiled artifact for {name} (run `make compile`)") from None
+
+
+def abi(name: str) -> list[dict[str, Any]]:
+    """The ABI of contract `name`."""
+    return load(name)["abi"]
+
+
+def bytecode(name: str) -> str:
+    """The creation bytecode of contract `name`, 0x-prefixed."""
+    return load(name)["bytecode"]

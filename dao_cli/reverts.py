@@ -1,0 +1,94 @@
+"""Reverts explained in words: custom errors decoded against the ABIs of every contract the toolkit ships."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from . import artifacts
+
+# Words for the errors a member meets most; any other error is shown by its name and arguments.
+_WORDS = {
+    "NotActiveMember": "{0} is not an active member",
+    "NotAMember": "{0} is not a member",
+    "NoVotingRights": "{0} has no voting rights",
+    "ProxyLimitReached": "proxy {0} already carries {1} members",
+    "NoVote": "{1} has no vote on this proposal (not a member at its snapshot, or the vote is with a proxy)",
+    "AlreadyVoted": "{1} has already voted on this proposal",
+    "ProposerNotMember": "{0} is not a member and cannot propose",
+    "AlreadyMember": "{0} is already a member",
+    "ApplicationPending": "{0} already has a pending application",
+    "NoApplication": "{0} has no pending application",
+    "NotAdmittingBody": "{0} may not admit or reject applicants",
+    "WrongPayment": "wrong payment: expected {0} wei, got {1}",
+    "ExitNotDue": "the exit of {0} takes effect only after timestamp {1}",
+    "NoRefundClaim": "{0} has no refund claim",
+    "NoFunds": "the cooperative has no funds to pay refunds right now; the claim stays recorded",
+    "NothingDue": "{0} owes nothing on its shares",
+    "NotGovernance": "only a resolution of the cooperative may do this (caller {0})",
+    "GovernorUnexpectedProposalState": "the proposal is not in a state that allows this",
+    "GovernorNonexistentProposal": "no such proposal",
+    "OwnableUnauthorizedAccount": "only a resolution of the cooperative may do this (caller {0})",
+    "ExceededCap": "the token cap would be exceeded",
+}
+
+
+@cache
+def _errors_by_selector() -> dict[bytes, dict[str, Any]]:
+    from eth_utils import function_signature_to_4byte_selector
+
+    table: dict[bytes, dict[str, Any]] = {}
+    for name in artifacts.CONTRACTS:
+        for item in artifacts.abi(name):
+            if item.get("type") == "error":
+                types = ",".join(_abi_type(i) for i in item["inputs"])
+                table[function_signature_to_4byte_selector(f"{item['name']}({types})")] = item
+    return table
+
+
+def _abi_type(param: dict[str, Any]) -> str:
+    kind = param["type"]
+    if kind.startswith("tuple"):
+        return "(" + ",".join(_abi_type(c) for c in param["components"]) + ")" + kind[5:]
+    return kind
+
+
+def explain(data: str | bytes | None) -> str:
+    """One line for revert `data`: the custom error in words, a require message, or a panic."""
+    from eth_abi import decode
+
+    if data is None:
+        return "the transaction reverted without a reason"
+    raw = bytes.fromhex(data[2:] if data.startswith("0x") else data) if isinstance(data, str) else data
+    if len(raw) < 4:
+        return "the transaction reverted without a reason"
+    selector, body = raw[:4], raw[4:]
+    if selector == bytes.fromhex("08c379a0"):
+        return decode(["string"], body)[0]
+    if selector == bytes.fromhex("4e487b71"):
+        return f"the contract panicked (code {decode(['uint256'], body)[0]:#x})"
+    item = _errors_by_selector().get(selector)
+    if item is None:
+        return f"the transaction reverted with unknown error 0x{selector.hex()}"
+    args = decode([_abi_type(i) for i in item["inputs"]], body)
+    args = [a if not isinstance(a, bytes) else "0x" + a.hex() for a in args]
+    template = _WORDS.get(item["name"])
+    if template:
+        return template.format(*args)
+    return f"{item['name']}({', '.join(str(a) for a in args)})"
+
+
+def explain_exception(exc: BaseException) -> str | None:
+    """The revert explained, if `exc` is a web3 revert (custom error, require or panic); else None."""
+    from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
+
+    data = getattr(exc, "data", None)
+    if isinstance(exc, (ContractCustomError, ContractPanicError)) and isinstance(data, str):
+        return explain(data)
+    if isinstance(exc, ContractLogicError):
+        if isinstance(data, str) and re.fullmatch(r"0x[0-9a-fA-F]*", data) and len(data) >= 10:
+            return explain(data)
+        message = str(exc.message or exc)
+        return message.removeprefix("execution reverted: ")
+    return None

@@ -1,0 +1,9 @@
+"""`make demo`: the cooperative's main job on a local chain, told step by step (see dao_cli/demo.py)."""
+
+from brownie import accounts, web3
+
+from dao_cli.demo import run_demo
+
+
+def main():
+    run_demo(web3, [a.address for a in accounts[:8]])

@@ -1,0 +1,175 @@
+"""Shared fixtures: a cooperative created through the library's own deployment code, on the chain
+brownie started.
+
+Every test runs in isolation (brownie snapshots the chain and reverts it after each test).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import brownie
+import pytest
+from brownie import CoopGovernor, CoopMembership, CoopTimelock, CoopToken, accounts, chain, web3
+
+from dao_cli.deploy import create_cooperative, deploy_factory
+from dao_cli.statute import parse_statute
+from dao_cli.transact import Sender
+
+DAY = 86400
+ETHER = 10**18
+FOR, AGAINST, ABSTAIN = 1, 0, 2
+STATES = ("Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed")
+
+
+@pytest.fixture(autouse=True)
+def isolation(fn_isolation):
+    """Each test starts from the chain as the fixtures left it."""
+
+
+@pytest.fixture(scope="session")
+def deployer():
+    return accounts[0]
+
+
+@pytest.fixture(scope="session")
+def founders():
+    return accounts[1:4]
+
+
+@pytest.fixture(scope="session")
+def board():
+    return accounts[9]
+
+
+@pytest.fixture(scope="module")
+def factory(deployer):
+    return deploy_factory(web3, Sender(deployer.address))
+
+
+def statute_data(founder_accounts, board_account, **overrides):
+    """A sample statute as a founder would write it, with `overrides` merged into its sections."""
+    data = {
+        "name": "Solarpark Nord eG",
+        "founders": [f.address for f in founder_accounts],
+        "admission": "board",
+        "board": board_account.address,
+        "shares": {"price": "1", "min": 1, "max": 10, "transferable": True},
+        "notice_months": 3,
+        "fiscal_year_end": "12-31",
+        "proxy_principals": 2,
+        "voting": {
+            "delay": "1 day",
+            "period": "7 days",
+            "quorum_percent": 20,
+            "timelock_delay": "2 days",
+        },
+        "token": {"name": "Solar Taler", "symbol": "SOL"},
+    }
+    for key, value in overrides.items():
+        if isinstance(value, dict):
+            data[key] = {**data.get(key, {}), **value}
+        else:
+            data[key] = value
+    return data
+
+
+@pytest.fixture(scope="module")
+def make_coop(factory, deployer, founders, board):
+    """Create a cooperative from the sample statute with `overrides`; founders pay in their shares."""
+
+    def make(pay_in=True, **overrides):
+        statute = parse_statute(statute_data(founders, board, **overrides))
+        d = create_cooperative(web3, Sender(deployer.address), factory, statute)
+        coop = SimpleNamespace(
+            deployment=d,
+            membership=CoopMembership.at(d.membership),
+            token=CoopToken.at(d.token),
+            governor=CoopGovernor.at(d.governor),
+            timelock=CoopTimelock.at(d.timelock),
+            statute=statute,
+        )
+        if pay_in:
+            for f in founders:
+                coop.membership.payIn({"from": f, "value": coop.membership.dueOf(f)})
+        return coop
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def coop(make_coop):
+    return make_coop()
+
+
+def fee(tx):
+    """What `tx` cost its sender in gas (zero on Anvil, which runs at base fee 0; not on Ganache)."""
+    return tx.gas_used * tx.gas_price
+
+
+def reverts(error):
+    """Expect a revert with the custom error `error` (brownie decodes it as "revert: Name: args")."""
+    return brownie.reverts(revert_pattern=rf"{error}(: .*)?")
+
+
+def join(coop, account, shares=1, board=None):
+    """`account` applies and is admitted (by `board`, or at once in an open cooperative)."""
+    price = coop.membership.terms()[1]
+    coop.membership.submitApplication(shares, b"\x01" * 32, {"from": account, "value": shares * price})
+    if board is not None:
+        coop.membership.admit(account, {"from": board})
+
+
+def propose(coop, proposer, calls, description, kind=None):
+    """Propose `calls` [(contract, function name, args) or (address, value, calldata)]; return the id."""
+    targets, values, datas = [], [], []
+    for call in calls:
+        if isinstance(call[1], str):
+            contract, fn, args = call
+            targets.append(contract.address)
+            values.append(0)
+            datas.append(getattr(contract, fn).encode_input(*args))
+        else:
+            targets.append(call[0])
+            values.append(call[1])
+            datas.append(call[2])
+    if kind is None:
+        tx = coop.governor.propose(targets, values, datas, description, {"from": proposer})
+    else:
+        tx = coop.governor.proposeWithKind(targets, values, datas, description, kind, {"from": proposer})
+    return tx.events["ProposalCreated"]["proposalId"], (targets, values, datas, description)
+
+
+def start_voting(coop):
+    chain.sleep(coop.governor.votingDelay() + 1)
+    chain.mine()
+
+
+def end_voting(coop):
+    chain.sleep(coop.governor.votingPeriod() + 1)
+    chain.mine()
+
+
+def state(coop, proposal_id):
+    return STATES[coop.governor.state(proposal_id)]
+
+
+def enact(coop, proposal, executor):
+    """Queue and, after the timelock delay, execute a succeeded proposal."""
+    targets, values, datas, description = proposal
+    description_hash = web3.keccak(text=description)
+    coop.governor.queue(targets, values, datas, description_hash, {"from": executor})
+    chain.sleep(coop.timelock.getMinDelay() + 1)
+    chain.mine()
+    return coop.governor.execute(targets, values, datas, description_hash, {"from": executor})
+
+
+def resolve(coop, calls, description, voters, kind=None):
+    """Take a resolution with every voter in favour and carry it out."""
+    proposal_id, proposal = propose(coop, voters[0], calls, description, kind)
+    start_voting(coop)
+    for voter in voters:
+        coop.governor.castVote(proposal_id, FOR, {"from": voter})
+    end_voting(coop)
+    assert state(coop, proposal_id) == "Succeeded"
+    return enact(coop, proposal, voters[0])

@@ -1,0 +1,302 @@
+"""The general assembly: one member one vote at the snapshot, quorum, majorities by kind, proxies,
+timelock."""
+
+import brownie
+import pytest
+from brownie import accounts, chain, web3
+from conftest import (
+    ABSTAIN,
+    AGAINST,
+    DAY,
+    ETHER,
+    FOR,
+    enact,
+    end_voting,
+    join,
+    propose,
+    resolve,
+    reverts,
+    start_voting,
+    state,
+)
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+
+ORDINARY, STATUTE, DUTIES, DISSOLUTION = 1, 2, 3, 4
+
+
+@pytest.fixture(scope="module")
+def crowd(make_coop, founders, deployer):
+    """An open cooperative with 20 members: the founders and 17 generated accounts."""
+    coop = make_coop(admission="open", board=None, voting={"quorum_percent": 10})
+    members = list(founders)
+    for i in range(17):
+        account = accounts.add(web3.keccak(text=f"coopdao member {i}").hex())
+        deployer.transfer(account, 2 * ETHER)
+        coop.membership.submitApplication(1, b"\x00" * 32, {"from": account, "value": ETHER})
+        members.append(account)
+    assert coop.membership.votingMembers() == 20
+    return coop, members
+
+
+def ballot(coop, members, proposal_id, n_for, n_against, n_abstain=0):
+    start_voting(coop)
+    choices = [FOR] * n_for + [AGAINST] * n_against + [ABSTAIN] * n_abstain
+    for member, choice in zip(members, choices, strict=False):
+        coop.governor.castVote(proposal_id, choice, {"from": member})
+    end_voting(coop)
+    return state(coop, proposal_id)
+
+
+@pytest.mark.parametrize(
+    "kind, n_for, n_against, expected",
+    [
+        (ORDINARY, 10, 10, "Defeated"),  # a tie is no majority
+        (ORDINARY, 10, 9, "Succeeded"),
+        (ORDINARY, 1, 0, "Succeeded"),  # abstentions are not votes cast
+        (STATUTE, 15, 5, "Succeeded"),  # 75 %
+        (STATUTE, 14, 5, "Defeated"),  # 73.7 %
+        (DUTIES, 18, 2, "Succeeded"),  # 90 %
+        (DUTIES, 17, 2, "Defeated"),  # 89.5 %
+        (DISSOLUTION, 15, 5, "Succeeded"),
+        (DISSOLUTION, 11, 4, "Defeated"),  # 73.3 %
+    ],
+)
+def test_majority_by_kind_of_resolution(crowd, kind, n_for, n_against, expected):
+    coop, members = crowd
+    action = [(accounts[8].address, 0, b"")]
+    proposal_id, _ = propose(coop, members[0], action, f"Resolution of kind {kind}", kind=kind)
+    assert coop.governor.proposalKind(proposal_id) == kind
+    assert ballot(coop, members, proposal_id, n_for, n_against, 20 - n_for - n_against) == expected
+
+
+def test_statute_change_needs_three_quarters_whatever_the_proposer_claims(crowd):
+    coop, members = crowd
+    change = [(coop.membership, "setNoticePeriod", (6,))]
+    proposal_id, _ = propose(coop, members[0], change, "Longer notice", kind=ORDINARY)
+    assert coop.governor.proposalKind(proposal_id) == STATUTE
+    assert ballot(coop, members, proposal_id, 14, 6) == "Defeated"  # 70 %: an ordinary majority only
+
+    proposal_id, proposal = propose(coop, members[0], change, "Longer notice, again")
+    assert ballot(coop, members, proposal_id, 15, 5) == "Succeeded"
+    enact(coop, proposal, members[0])
+    assert coop.membership.terms()[5] == 6
+
+
+@pytest.mark.parametrize(
+    "target, fn, args",
+    [
+        ("governor", "setVotingPeriod", (3 * 86400,)),
+        ("governor", "updateQuorumNumerator", (50,)),
+        ("timelock", "updateDelay", (86400,)),
+        ("membership", "setSharePrice", (2 * ETHER,)),
+        ("membership", "setMaxPrincipals", (1,)),
+    ],
+)
+def test_governance_settings_are_statute_changes(coop, founders, target, fn, args):
+    proposal_id, _ = propose(coop, founders[0], [(getattr(coop, target), fn, args)], f"Change {fn}")
+    assert coop.governor.proposalKind(proposal_id) == STATUTE
+
+
+def test_a_proposer_may_only_raise_the_majority(coop, founders):
+    pay = [(accounts[8].address, 0, b"")]
+    proposal_id, _ = propose(coop, founders[0], pay, "New duty to buy electricity", kind=DUTIES)
+    assert coop.governor.proposalKind(proposal_id) == DUTIES
+    proposal_id, _ = propose(coop, founders[0], pay, "Ordinary")
+    assert coop.governor.proposalKind(proposal_id) == ORDINARY
+
+
+def past_timepoint():
+    """A timepoint after every transaction so far (lookups need a time strictly in the past)."""
+    chain.sleep(2)
+    chain.mine()
+    return web3.eth.get_block("latest")["timestamp"] - 1
+
+
+def test_quorum_counts_members_at_the_snapshot(crowd):
+    coop, members = crowd
+    # 10 % of 20 members: 2 ballots needed, abstentions count towards participation
+    assert coop.governor.quorum(past_timepoint()) == 2
+    proposal_id, _ = propose(coop, members[0], [(accounts[8].address, 0, b"")], "Quorum 1")
+    assert ballot(coop, members, proposal_id, 1, 0) == "Defeated"
+    proposal_id, _ = propose(coop, members[0], [(accounts[8].address, 0, b"")], "Quorum 2")
+    assert ballot(coop, members[1:] + members[:1], proposal_id, 1, 0, 1) == "Succeeded"
+
+
+def test_quorum_is_rounded_up(coop):
+    # 20 % of 3 members is 0.6: at least one member must take part
+    assert coop.governor.quorum(past_timepoint()) == 1
+
+
+def test_one_member_one_vote_and_no_double_voting(coop, founders, board):
+    join(coop, accounts[4], 10, board)  # ten shares, still one vote
+    proposal_id, _ = propose(coop, founders[0], [(accounts[8].address, 0, b"")], "Pay")
+    start_voting(coop)
+    tx = coop.governor.castVote(proposal_id, FOR, {"from": accounts[4]})
+    assert tx.events["VoteCast"]["weight"] == 1
+    assert coop.governor.hasVoted(proposal_id, accounts[4])
+    with reverts("AlreadyVoted"):
+        coop.governor.castVote(proposal_id, AGAINST, {"from": accounts[4]})
+    assert tuple(coop.governor.proposalVotes(proposal_id)) == (0, 1, 0)
+
+
+def test_non_members_neither_propose_nor_vote(coop, founders):
+    outsider = accounts[5]
+    with reverts("ProposerNotMember"):
+        propose(coop, outsider, [(accounts[8].address, 0, b"")], "Outsider")
+    proposal_id, _ = propose(coop, founders[0], [(accounts[8].address, 0, b"")], "Insider")
+    start_voting(coop)
+    with reverts("NoVote"):
+        coop.governor.castVote(proposal_id, FOR, {"from": outsider})
+
+
+def test_member_admitted_after_the_snapshot_cannot_vote(coop, founders, board):
+    proposal_id, _ = propose(coop, founders[0], [(accounts[8].address, 0, b"")], "Early")
+    start_voting(coop)
+    join(coop, accounts[4], 1, board)
+    assert coop.membership.getVotes(accounts[4]) == 1
+    with reverts("NoVote"):
+        coop.governor.castVote(proposal_id, FOR, {"from": accounts[4]})
+    assert coop.governor.getVotes(accounts[4], coop.governor.proposalSnapshot(proposal_id)) == 0
+
+
+def test_excluded_member_loses_the_vote_at_once(make_coop, founders, board):
+    coop = make_coop(voting={"timelock_delay": 0})
+    excluded = accounts[4]
+    join(coop, excluded, 1, board)
+    chain.sleep(1)
+    exclusion_id, exclusion = propose(
+        coop, founders[0], [(coop.membership, "exclude", (excluded,))], "Exclude"
+    )
+    start_voting(coop)
+    for f in founders:
+        coop.governor.castVote(exclusion_id, FOR, {"from": f})
+    # a second proposal whose snapshot comes before the exclusion takes effect
+    chain.sleep(coop.governor.votingPeriod() - 2 * DAY)
+    pending, _ = propose(coop, founders[0], [(accounts[8].address, 0, b"")], "Pending vote")
+    end_voting(coop)
+    enact(coop, exclusion, founders[0])
+    assert state(coop, pending) == "Active"
+    assert coop.governor.getVotes(excluded, coop.governor.proposalSnapshot(pending)) == 1
+    with reverts("NoVote"):
+        coop.governor.castVote(pending, FOR, {"from": excluded})
+
+
+def test_proxy_carries_at_most_two_members(coop, founders, board):
+    a, b, c = founders
+    join(coop, accounts[4], 1, board)
+    d = accounts[4]
+    coop.membership.delegate(a, {"from": b})
+    coop.membership.delegate(a, {"from": c})
+    assert coop.membership.getVotes(a) == 3
+    assert coop.membership.getVotes(b) == 0
+    assert list(coop.membership.principalsOf(a)) == [b, c]
+    with reverts("ProxyLimitReached"):
+        coop.membership.delegate(a, {"from": d})
+    with reverts("NoVotingRights"):  # only a member can be a proxy
+        coop.membership.delegate(accounts[5], {"from": d})
+
+    chain.sleep(1)
+    proposal_id, _ = propose(coop, d, [(accounts[8].address, 0, b"")], "Proxy vote")
+    start_voting(coop)
+    with reverts("NoVote"):  # b's vote is carried by a
+        coop.governor.castVote(proposal_id, FOR, {"from": b})
+    tx = coop.governor.castVote(proposal_id, FOR, {"from": a})
+    assert tx.events["VoteCast"]["weight"] == 3
+
+    # revocable at any time: b takes its vote back
+    coop.membership.delegate(b, {"from": b})
+    assert coop.membership.getVotes(a) == 2
+    assert coop.membership.getVotes(b) == 1
+    coop.membership.delegate(a, {"from": d})
+    assert coop.membership.getVotes(a) == 3
+
+
+def test_proxy_leaving_gives_principals_their_votes_back(coop, founders):
+    a, b, c = founders
+    coop.membership.delegate(a, {"from": b})
+    resolve(coop, [(coop.membership, "exclude", (a,))], "Exclude the proxy", [a, c])
+    assert coop.membership.getVotes(a) == 0
+    assert coop.membership.getVotes(b) == 1
+    assert coop.membership.delegates(b) == b
+    assert coop.membership.votingMembers() == 2
+
+
+def ballot_signature(coop, key, proposal_id, support, voter):
+    """An EIP-712 ballot signed with `key`, as a wallet signs it for a relayer."""
+    domain = {
+        "name": coop.governor.name(),
+        "version": coop.governor.version(),
+        "chainId": web3.eth.chain_id,
+        "verifyingContract": coop.governor.address,
+    }
+    types = {
+        "Ballot": [
+            {"name": "proposalId", "type": "uint256"},
+            {"name": "support", "type": "uint8"},
+            {"name": "voter", "type": "address"},
+            {"name": "nonce", "type": "uint256"},
+        ]
+    }
+    message = {
+        "proposalId": proposal_id,
+        "support": support,
+        "voter": voter,
+        "nonce": coop.governor.nonces(voter),
+    }
+    return Account.sign_message(encode_typed_data(domain, types, message), key).signature
+
+
+def test_vote_with_reason_and_by_signature(coop, founders, board, deployer):
+    key = web3.keccak(text="coopdao signing member").hex()
+    member = accounts.add(key)
+    deployer.transfer(member, 2 * ETHER)
+    join(coop, member, 1, board)
+    outsider_key = web3.keccak(text="coopdao outsider").hex()
+    outsider = Account.from_key(outsider_key).address
+    chain.sleep(1)
+    proposal_id, _ = propose(coop, founders[0], [(accounts[8].address, 0, b"")], "Signed")
+    start_voting(coop)
+
+    tx = coop.governor.castVoteWithReason(proposal_id, FOR, "good for the village", {"from": founders[0]})
+    assert tx.events["VoteCast"]["reason"] == "good for the village"
+
+    signature = ballot_signature(coop, outsider_key, proposal_id, AGAINST, outsider)
+    with reverts("NoVote"):  # a valid signature, but not a member's
+        coop.governor.castVoteBySig(proposal_id, AGAINST, outsider, signature, {"from": founders[2]})
+    signature = ballot_signature(coop, outsider_key, proposal_id, AGAINST, member.address)
+    with reverts("GovernorInvalidSignature"):  # signed by someone else than the voter
+        coop.governor.castVoteBySig(proposal_id, AGAINST, member, signature, {"from": founders[2]})
+
+    signature = ballot_signature(coop, key, proposal_id, AGAINST, member.address)
+    tx = coop.governor.castVoteBySig(proposal_id, AGAINST, member, signature, {"from": founders[2]})
+    assert tx.events["VoteCast"]["voter"] == member
+    assert tuple(coop.governor.proposalVotes(proposal_id)) == (1, 1, 0)
+    with reverts("GovernorInvalidSignature"):  # replaying the signature
+        coop.governor.castVoteBySig(proposal_id, AGAINST, member, signature, {"from": founders[2]})
+
+
+def test_treasury_pays_only_by_resolution(coop, founders):
+    accounts[8].transfer(coop.timelock.address, 5 * ETHER)
+    project = accounts[6]
+    before = project.balance()
+    resolve(coop, [(project.address, 2 * ETHER, b"")], "Fund the community garden", founders)
+    assert project.balance() == before + 2 * ETHER
+    assert web3.eth.get_balance(coop.timelock.address) == 3 * ETHER
+
+
+def test_timelock_delay_and_voting_period(coop, founders):
+    proposal_id, proposal = propose(coop, founders[0], [(accounts[8].address, 0, b"")], "Timing")
+    assert state(coop, proposal_id) == "Pending"
+    start_voting(coop)
+    assert state(coop, proposal_id) == "Active"
+    coop.governor.castVote(proposal_id, FOR, {"from": founders[0]})
+    with reverts("GovernorUnexpectedProposalState"):  # still open
+        coop.governor.queue(*proposal[:3], web3.keccak(text=proposal[3]), {"from": founders[0]})
+    end_voting(coop)
+    coop.governor.queue(*proposal[:3], web3.keccak(text=proposal[3]), {"from": founders[0]})
+    with reverts("TimelockUnexpectedOperationState"):  # timelock delay not over
+        coop.governor.execute(*proposal[:3], web3.keccak(text=proposal[3]), {"from": founders[0]})
+    chain.sleep(coop.timelock.getMinDelay() + 1)
+    coop.governor.execute(*proposal[:3], web3.keccak(text=proposal[3]), {"from": founders[0]})
+    assert state(coop, proposal_id) == "Executed"
