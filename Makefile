@@ -46,7 +46,7 @@ help:
 	@echo "make compile       brownie compile"
 	@echo "make test          lint, then the contract tests on Anvil"
 	@echo "make test-ganache  the contract tests on Ganache (hardfork shanghai)"
-	@echo "make demo          brownie run scripts/demo.py on Anvil"
+	@echo "make demo          coop demo: a cooperative's first year on a fresh local Anvil"
 	@echo "make clean         remove build output; distclean also removes .venv and node_modules"
 
 install: venv node compiler tools
@@ -96,10 +96,9 @@ test-ganache: export COOP_PRIORITY_FEE ?= 1 wei
 test-ganache: install
 	@$(call brownie_on_chain,test $(TEST_ARGS),$(GANACHE_NETWORK))
 
-# brownie warns about its own deprecated calls when it connects: not news for a demo's audience
-demo: export PYTHONWARNINGS ?= ignore::FutureWarning
+# `coop demo` starts a fresh Anvil of its own (not the embedded chain `coop node` keeps) and stops it.
 demo: install
-	@$(call brownie_on_chain,run scripts/demo.py,$(ANVIL_NETWORK))
+	$(VENV)/bin/coop demo
 
 clean:
 	rm -rf build reports .pytest_cache .hypothesis .ruff_cache *.egg-info

@@ -37,3 +37,27 @@ def abi(name: str) -> list[dict[str, Any]]:
 def bytecode(name: str) -> str:
     """The creation bytecode of contract `name`, 0x-prefixed."""
     return load(name)["bytecode"]
+
+
+def param_type(param: dict[str, Any]) -> str:
+    """The canonical ABI type of an ABI parameter, tuples spelled out: `(address,uint256)[]`."""
+    kind = param["type"]
+    if kind.startswith("tuple"):
+        return "(" + ",".join(param_type(c) for c in param["components"]) + ")" + kind[5:]
+    return kind
+
+
+@cache
+def items_by_selector(kind: str) -> dict[bytes, tuple[str, dict[str, Any]]]:
+    """Every ABI item of `kind` ("function" or "error") in the shipped contracts, by its 4-byte selector,
+    with the contract that declares it: how reverts and calldata are put into words."""
+    from eth_utils import function_signature_to_4byte_selector
+
+    table: dict[bytes, tuple[str, dict[str, Any]]] = {}
+    for contract in CONTRACTS:
+        for item in abi(contract):
+            if item.get("type") == kind:
+                types = ",".join(param_type(i) for i in item["inputs"])
+                selector = function_signature_to_4byte_selector(f"{item['name']}({types})")
+                table.setdefault(selector, (contract, item))
+    return table

@@ -7,20 +7,18 @@ clock can be moved forward. `make demo` runs it through brownie; the same functi
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .chain import advance_time
 from .cooperative import Cooperative
 from .deploy import create_cooperative, deploy_factory
-from .statute import parse_statute
+from .output import date
+from .statute import sample_statute
 from .transact import Sender
 from .units import from_base_units
 
 if TYPE_CHECKING:
     from web3 import Web3
-
-SAMPLE_STATUTE = Path(__file__).resolve().parent.parent / "scripts" / "sample_statute.yaml"
 
 
 def _tx(receipt: Any) -> str:
@@ -28,18 +26,13 @@ def _tx(receipt: Any) -> str:
     return f"tx {tx_hash[:12]}…, gas {receipt['gasUsed']:,}"
 
 
-def run_demo(
-    w3: Web3,
-    people: Sequence[str],
-    statute_path: str | Path = SAMPLE_STATUTE,
-    say: Callable[[str], None] = print,
-) -> dict[str, Any]:
-    """Found a cooperative with `people` (at least 8 unlocked accounts) and run one resolution to execution.
+def run_demo(w3: Web3, people: Sequence[str], say: Callable[[str], None] = print) -> dict[str, Any]:
+    """Found a cooperative with `people` (at least 8 unlocked accounts) and tell its first year: members
+    join, a project is funded, two statute changes are voted (one fails the 3/4 majority, one passes), and a
+    member gives notice, exits and is refunded.
 
-    Returns what happened, for tests: the deployment, the proposal id and its final state.
+    Returns what happened, for tests: the deployment, the resolutions and the refund.
     """
-    import yaml
-
     if len(people) < 8:
         raise ValueError("the demo needs 8 development accounts")
     deployer, alice, bob, carol, dave, erin, frank, garden = (Sender(a) for a in people[:8])
@@ -52,10 +45,7 @@ def run_demo(
         frank.address: "Frank",
     }
 
-    data = yaml.safe_load(Path(statute_path).read_text())
-    data["founders"] = [alice.address, bob.address, carol.address]
-    data["board"] = alice.address
-    statute = parse_statute(data)
+    statute = sample_statute("Solarpark Nord eG", [alice.address, bob.address, carol.address])
     coin = "ETH"
 
     say(f"Chain {w3.eth.chain_id}, block {w3.eth.block_number}: founding {statute.name!r}")
@@ -116,15 +106,93 @@ def run_demo(
     received = w3.eth.get_balance(garden.address) - before
     say(f"  the garden received {from_base_units(received)} {coin}; state: {coop.state(proposal_id)}")
     say(f"  the treasury holds {from_base_units(coop.treasury_balance())} {coin}")
+    garden_state = coop.state(proposal_id)
+
+    say("\nTwo statute changes need 3/4 of the votes cast (GenG §16):")
+    price = coop.share_price()
+    raise_price = coop.encode("membership", "setSharePrice", price * 6 // 5)
+    failed_id = _resolution(
+        coop,
+        w3,
+        statute,
+        bob,
+        [raise_price],
+        f"Raise the share price to {from_base_units(price * 6 // 5)} ETH",
+        ((alice, "for"), (bob, "for"), (erin, "against"), (dave, "abstain")),
+        names,
+        say,
+    )
+    longer_notice = coop.encode("membership", "setNoticePeriod", 6)
+    passed_id = _resolution(
+        coop,
+        w3,
+        statute,
+        alice,
+        [longer_notice],
+        "Extend the notice period to 6 months",
+        ((alice, "for"), (bob, "for"), (carol, "for"), (erin, "against")),
+        names,
+        say,
+    )
+    say(f"  the notice period is now {coop.terms()['notice_months']} months")
+
+    say("\nErin leaves (GenG §65, §73):")
+    say(f"  Erin gives notice ({_tx(coop.give_notice(erin))})")
+    exit_at = coop.member(erin.address)["exit_at"]
+    say(f"  her exit takes effect at the end of the fiscal year after 6 months: {date(exit_at)}")
+    now = w3.eth.get_block("latest")["timestamp"]
+    advance_time(w3, exit_at - now + 1)
+    say(f"  time passes; anyone may complete the due exit ({_tx(coop.complete_exit(dave, erin.address))})")
+    claim = coop.member(erin.address)["refund_claim"]
+    say(f"  Erin's refund claim: {from_base_units(claim)} {coin}, her paid-in capital")
+    before = w3.eth.get_balance(erin.address)
+    receipt = coop.claim_refund(erin)
+    refunded = w3.eth.get_balance(erin.address) - before + receipt["gasUsed"] * receipt["effectiveGasPrice"]
+    say(f"  she claims it and receives {from_base_units(refunded)} {coin} ({_tx(receipt)})")
+    members = coop.membership.functions.votingMembers().call()
+    treasury = from_base_units(coop.treasury_balance())
+    say(f"  the cooperative has {members} members; the treasury holds {treasury} {coin}")
     return {
         "deployment": d,
         "proposal_id": proposal_id,
-        "state": coop.state(proposal_id),
+        "state": garden_state,
         "received": received,
+        "statute_changes": {"failed": coop.state(failed_id), "passed": coop.state(passed_id)},
+        "refunded": refunded,
     }
 
 
+def _resolution(
+    coop: Cooperative,
+    w3: Web3,
+    statute: Any,
+    proposer: Sender,
+    actions: list[Any],
+    title: str,
+    votes: Sequence[tuple[Sender, str]],
+    names: dict[str, str],
+    say: Callable[[str], None],
+) -> int:
+    """Propose, vote and, if it passes, carry out a resolution, telling each step."""
+    proposal_id = coop.propose(proposer, actions, title)
+    kind = coop.tally(proposal_id)["kind"]
+    say(f"  {names[proposer.address]} proposes: {title} ({kind})")
+    advance_time(w3, statute.voting_delay + 1)
+    for person, choice in votes:
+        coop.vote(person, proposal_id, choice)
+    advance_time(w3, statute.voting_period)
+    tally = coop.tally(proposal_id)
+    state = coop.state(proposal_id)
+    ballots = ", ".join(f"{names[p.address]} {c}" for p, c in votes)
+    say(f"    votes: {ballots} -> {tally['for']} for, {tally['against']} against: {state}")
+    if state == "succeeded":
+        coop.queue(proposer, proposal_id)
+        advance_time(w3, statute.timelock_delay + 1)
+        say(f"    queued, and executed after the timelock delay ({_tx(coop.execute(proposer, proposal_id))})")
+    return proposal_id
+
+
 def _payment(to: str, amount: int) -> Any:
-    from .cooperative import Action
+    from .calls import Action
 
     return Action(to, amount, b"")

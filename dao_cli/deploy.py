@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import artifacts
 from .errors import CoopError
-from .transact import Sender, deploy, send
+from .transact import OnSent, Review, Sender, send
 
 if TYPE_CHECKING:
     from web3 import Web3
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .statute import Statute
 
 IMPLEMENTATIONS = ("CoopMembership", "CoopToken", "CoopGovernor", "CoopTimelock")
+ROLES = ("membership", "token", "governor", "timelock")
 
 
 @dataclass(frozen=True)
@@ -33,24 +34,76 @@ class Deployment:
         coop = {k: v for k, v in asdict(self).items() if k not in ("chain_id", "block")}
         return {"chain_id": self.chain_id, "block": self.block, "coop": coop}
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Deployment:
+        """A deployment from its JSON shape (what `coop --json deploy` prints), addresses checked."""
+        from .calls import checked_address
 
-def deploy_factory(w3: Web3, sender: Sender) -> str:
-    """Deploy the four implementations and the factory that clones them; return the factory's address.
+        try:
+            coop = data["coop"]
+            return cls(
+                chain_id=int(data["chain_id"]),
+                block=int(data["block"]),
+                **{role: checked_address(coop[role], role) for role in ROLES},
+            )
+        except (KeyError, TypeError, ValueError):
+            raise CoopError(
+                'not a deployment: expected {"chain_id", "block", "coop": {membership, token, governor, '
+                'timelock}} as `coop --json deploy` prints it'
+            ) from None
+
+
+class Journal(Protocol):
+    """Where a deployment notes the hashes of the transactions it sent, so that an interrupted run, started
+    again, picks up their receipts instead of sending them twice (the CLI keeps it in the address book)."""
+
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, tx_hash: str) -> None: ...
+
+
+def deploy_factory(
+    w3: Web3,
+    sender: Sender,
+    review: Review | None = None,
+    on_sent: OnSent | None = None,
+    journal: Journal | None = None,
+) -> str | None:
+    """Deploy the four implementations and the factory that clones them; return the factory's address
+    (None on a dry run).
 
     Done once per chain: every cooperative created afterwards costs only its clones and their set-up.
     """
-    implementations = [deploy(w3, sender, name) for name in IMPLEMENTATIONS]
-    return deploy(w3, sender, "CoopFactory", *implementations)
+    implementations = []
+    for name in IMPLEMENTATIONS:
+        receipt = _deploy(w3, sender, name, (), review, on_sent, journal)
+        if receipt is None:
+            return None
+        implementations.append(receipt["contractAddress"])
+    receipt = _deploy(w3, sender, "CoopFactory", tuple(implementations), review, on_sent, journal)
+    return None if receipt is None else receipt["contractAddress"]
 
 
-def create_cooperative(w3: Web3, sender: Sender, factory: str, statute: Statute) -> Deployment:
-    """Create a cooperative from `statute` through the factory at `factory`."""
+def create_cooperative(
+    w3: Web3,
+    sender: Sender,
+    factory: str,
+    statute: Statute,
+    review: Review | None = None,
+    on_sent: OnSent | None = None,
+    journal: Journal | None = None,
+    key: str = "cooperative",
+) -> Deployment | None:
+    """Create a cooperative from `statute` through the factory at `factory` (None on a dry run)."""
     from web3.logs import DISCARD
 
     if not w3.eth.get_code(factory):
         raise CoopError(f"no cooperative factory at {factory} on this chain")
     contract = w3.eth.contract(address=factory, abi=artifacts.abi("CoopFactory"))
-    receipt = send(w3, sender, contract.functions.createCooperative(*statute.factory_args()))
+    call = contract.functions.createCooperative(*statute.factory_args())
+    receipt = _journaled_send(w3, sender, call, review, on_sent, journal, key)
+    if receipt is None:
+        return None
     events = contract.events.CooperativeCreated().process_receipt(receipt, errors=DISCARD)
     if not events:
         raise CoopError("the factory did not report the new cooperative")
@@ -63,3 +116,57 @@ def create_cooperative(w3: Web3, sender: Sender, factory: str, statute: Statute)
         governor=created["governor"],
         timelock=created["timelock"],
     )
+
+
+def _deploy(
+    w3: Web3,
+    sender: Sender,
+    name: str,
+    args: tuple[Any, ...],
+    review: Review | None,
+    on_sent: OnSent | None,
+    journal: Journal | None,
+) -> Any:
+    factory = w3.eth.contract(abi=artifacts.abi(name), bytecode=artifacts.bytecode(name))
+    return _journaled_send(w3, sender, factory.constructor(*args), review, on_sent, journal, name)
+
+
+def _journaled_send(
+    w3: Web3,
+    sender: Sender,
+    call: Any,
+    review: Review | None,
+    on_sent: OnSent | None,
+    journal: Journal | None,
+    key: str,
+) -> Any:
+    """Send `call` unless the journal knows a transaction for `key` that succeeded (or is still pending)."""
+    if journal is not None:
+        earlier = journal.get(key)
+        if earlier:
+            receipt = _earlier_receipt(w3, earlier)
+            if receipt is not None and receipt["status"] == 1:
+                return receipt
+
+    def noted(tx_hash: str) -> Any:
+        if journal is not None:
+            journal.put(key, tx_hash)
+        return on_sent(tx_hash) if on_sent else None
+
+    return send(w3, sender, call, review=review, on_sent=noted)
+
+
+def _earlier_receipt(w3: Web3, tx_hash: str) -> Any:
+    """The receipt of a transaction an earlier run sent: waited for while pending, None if the chain
+    never saw it (dropped, or the local chain was reset)."""
+    from web3.exceptions import TransactionNotFound
+
+    try:
+        return w3.eth.get_transaction_receipt(tx_hash)
+    except TransactionNotFound:
+        pass
+    try:
+        w3.eth.get_transaction(tx_hash)
+    except TransactionNotFound:
+        return None
+    return w3.eth.wait_for_transaction_receipt(tx_hash, timeout=300)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import Any
 
 from . import artifacts
@@ -34,26 +33,6 @@ _WORDS = {
 }
 
 
-@cache
-def _errors_by_selector() -> dict[bytes, dict[str, Any]]:
-    from eth_utils import function_signature_to_4byte_selector
-
-    table: dict[bytes, dict[str, Any]] = {}
-    for name in artifacts.CONTRACTS:
-        for item in artifacts.abi(name):
-            if item.get("type") == "error":
-                types = ",".join(_abi_type(i) for i in item["inputs"])
-                table[function_signature_to_4byte_selector(f"{item['name']}({types})")] = item
-    return table
-
-
-def _abi_type(param: dict[str, Any]) -> str:
-    kind = param["type"]
-    if kind.startswith("tuple"):
-        return "(" + ",".join(_abi_type(c) for c in param["components"]) + ")" + kind[5:]
-    return kind
-
-
 def explain(data: str | bytes | None) -> str:
     """One line for revert `data`: the custom error in words, a require message, or a panic."""
     from eth_abi import decode
@@ -68,11 +47,12 @@ def explain(data: str | bytes | None) -> str:
         return decode(["string"], body)[0]
     if selector == bytes.fromhex("4e487b71"):
         return f"the contract panicked (code {decode(['uint256'], body)[0]:#x})"
-    item = _errors_by_selector().get(selector)
-    if item is None:
+    known = artifacts.items_by_selector("error").get(selector)
+    if known is None:
         return f"the transaction reverted with unknown error 0x{selector.hex()}"
-    args = decode([_abi_type(i) for i in item["inputs"]], body)
-    args = [a if not isinstance(a, bytes) else "0x" + a.hex() for a in args]
+    item = known[1]
+    args = decode([artifacts.param_type(i) for i in item["inputs"]], body)
+    args = [_shown(a) for a in args]
     template = _WORDS.get(item["name"])
     if template:
         return template.format(*args)
@@ -84,6 +64,8 @@ def explain_exception(exc: BaseException) -> str | None:
     from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
 
     data = getattr(exc, "data", None)
+    if isinstance(data, dict):  # Ganache: {"result": "0x<revert data>", "message": "revert", ...}
+        data = data.get("result") or data.get("data")
     if isinstance(exc, (ContractCustomError, ContractPanicError)) and isinstance(data, str):
         return explain(data)
     if isinstance(exc, ContractLogicError):
@@ -92,3 +74,14 @@ def explain_exception(exc: BaseException) -> str | None:
         message = str(exc.message or exc)
         return message.removeprefix("execution reverted: ")
     return None
+
+
+def _shown(value: Any) -> Any:
+    """Addresses checksummed and bytes in hex, as everywhere else the toolkit prints them."""
+    from eth_utils import is_hex_address, to_checksum_address
+
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, str) and is_hex_address(value):
+        return to_checksum_address(value)
+    return value

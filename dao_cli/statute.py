@@ -239,14 +239,9 @@ def _bool(value: Any, what: str) -> bool:
 
 
 def _address(value: Any, what: str) -> str:
-    from eth_utils import is_address, to_checksum_address
+    from .calls import checked_address
 
-    text = str(value)
-    if not is_address(text):
-        raise StatuteError(f"{what}: {text!r} is not an Ethereum address")
-    if text != text.lower() and text != text.upper() and text != to_checksum_address(text):
-        raise StatuteError(f"{what}: {text!r} has a wrong checksum (mixed case)")
-    return to_checksum_address(text)
+    return checked_address(str(value), what)
 
 
 def _month_day(value: Any) -> tuple[int, int]:
@@ -258,3 +253,23 @@ def _month_day(value: Any) -> tuple[int, int]:
     if not 1 <= month <= 12 or not 1 <= day <= days[month - 1]:
         raise StatuteError(f"fiscal_year_end: {value!r} is not a day of the year")
     return month, day
+
+
+TEMPLATE = Path(__file__).resolve().parent / "statute_template.yaml"
+
+
+def statute_template(name: str, founders: list[str], board: str | None = None) -> str:
+    """A commented statute file with the law's defaults, for `name` with these founders (the first one is the
+    board unless `board` is given): what `coop init` writes and the demo deploys."""
+    import json
+
+    lines = "\n".join(f"  - {json.dumps(f)}" for f in founders) or "  []  # at least three addresses"
+    chosen = board or (founders[0] if founders else "")
+    return TEMPLATE.read_text().format(name=name, founders=lines, board=json.dumps(chosen))
+
+
+def sample_statute(name: str, founders: list[str], board: str | None = None) -> Statute:
+    """The template's statute, checked: the demo's cooperative."""
+    import yaml
+
+    return parse_statute(yaml.safe_load(statute_template(name, founders, board)))

@@ -6,6 +6,8 @@ Every test runs in isolation (brownie snapshots the chain and reverts it after e
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 import brownie
@@ -173,3 +175,49 @@ def resolve(coop, calls, description, voters, kind=None):
     end_voting(coop)
     assert state(coop, proposal_id) == "Succeeded"
     return enact(coop, proposal, voters[0])
+
+
+# --------------------------------------------------------------------------- the `coop` command line
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def coop_home(tmp_path, monkeypatch):
+    """A data folder of its own (keystores, address book, local nodes) for each test, and a HOME without the
+    keystores of other tools."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("COOPDAO_HOME", str(home / "coopdao"))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("COOP_ACCOUNT", raising=False)
+    monkeypatch.delenv("COOP_PASSWORD", raising=False)
+    return home
+
+
+@pytest.fixture
+def run_coop(coop_home):
+    """Run `coop ARGS` in-process (click's CliRunner) against the chain brownie started, unless
+    `rpc=False` (then the embedded node is used). Asserts the exit code is `expect`."""
+    from click.testing import CliRunner
+
+    from dao_cli.cli import main_group
+
+    def run(*args, input=None, expect=0, rpc=True, env=None):
+        environment = {"ETH_RPC_URL": web3.provider.endpoint_uri if rpc else None, **(env or {})}
+        result = CliRunner().invoke(
+            main_group, [str(a) for a in args], input=input, env=environment, catch_exceptions=False
+        )
+        out = CliResult(result.exit_code, result.stdout, result.stderr)
+        assert out.exit_code == expect, f"exit {out.exit_code}\nstdout: {out.stdout}\nstderr: {out.stderr}"
+        return out
+
+    return run

@@ -3,8 +3,9 @@
 import importlib.util
 from pathlib import Path
 
-import yaml
 from brownie import CoopMembership, accounts, web3
+
+from dao_cli.statute import statute_template
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,11 +18,8 @@ def load_script():
 
 
 def test_deploy_script_creates_a_cooperative_from_a_statute_file(tmp_path):
-    statute = yaml.safe_load((ROOT / "scripts" / "sample_statute.yaml").read_text())
-    statute["founders"] = [a.address for a in accounts[4:7]]
-    statute["board"] = accounts[4].address
     path = tmp_path / "statute.yaml"
-    path.write_text(yaml.safe_dump(statute))
+    path.write_text(statute_template("Solarpark Nord eG", [a.address for a in accounts[4:7]]))
 
     result = load_script().main(str(path))
     assert result["chain_id"] == web3.eth.chain_id

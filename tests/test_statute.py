@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from dao_cli.errors import StatuteError
-from dao_cli.statute import load_statute, parse_statute
+from dao_cli.statute import load_statute, parse_statute, statute_template
 
 FOUNDERS = [
     "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
@@ -31,9 +31,12 @@ def test_defaults_follow_the_law():
     assert s.token_name == "Test eG"
 
 
-def test_sample_statute_is_valid(tmp_path):
-    s = load_statute("scripts/sample_statute.yaml")
+def test_statute_template_is_valid(tmp_path):
+    path = tmp_path / "statute.yaml"
+    path.write_text(statute_template("Solarpark Nord eG", FOUNDERS))
+    s = load_statute(path)
     assert s.name == "Solarpark Nord eG"
+    assert s.board == FOUNDERS[0]
     assert s.timelock_delay == 2 * 86400
     statute, founders = s.factory_args()
     assert founders == FOUNDERS

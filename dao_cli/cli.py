@@ -1,0 +1,107 @@
+"""The `coop` command: a thin click layer over the library.
+
+Each command group lives in `dao_cli/commands/`; this module holds the root group, its global options and
+the error handling that turns every failure into one line and a non-zero exit code. Nothing heavy is
+imported here, so `coop --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from .context import AppContext
+from .errors import CoopError
+
+# The modules whose commands `coop` offers (`coop --help` lists the commands by name).
+COMMAND_MODULES = ("coop", "members", "proposals", "token", "accounts", "node", "demo")
+
+
+class CoopGroup(click.Group):
+    """The root group: every failure below it ends as one line on stderr and exit code 1, never a traceback
+    (set COOP_DEBUG=1 to see the traceback of an unexpected error)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit):
+            raise
+        except click.exceptions.Abort:
+            raise Failure("aborted: nothing was sent") from None
+        except CoopError as exc:
+            raise Failure(f"error: {exc}") from None
+        except KeyboardInterrupt:
+            raise Failure("interrupted", exit_code=130) from None
+        except Exception as exc:
+            if os.environ.get("COOP_DEBUG"):
+                raise
+            from .context import describe_exception
+
+            raise Failure(f"error: {describe_exception(exc)}") from None
+
+
+class Failure(click.ClickException):
+    """A failure already worded for the user: printed as it is."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: object = None) -> None:
+        click.echo(self.message, err=True)
+
+
+@click.group(
+    cls=CoopGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
+@click.option(
+    "--network", metavar="NAME", help="anvil (default, started on demand), ganache, or a brownie network."
+)
+@click.option(
+    "--rpc-url",
+    metavar="URL",
+    envvar="ETH_RPC_URL",
+    help="Any Ethereum JSON-RPC endpoint [env: ETH_RPC_URL].",
+)
+@click.option("--coop", "coop_name", metavar="NAME", help="The cooperative, by its name in the address book.")
+@click.option(
+    "--account",
+    "-a",
+    metavar="ACCOUNT",
+    envvar="COOP_ACCOUNT",
+    help="Keystore name or address, or dev:N on a local chain [env: COOP_ACCOUNT].",
+)
+@click.option(
+    "--password-file", type=click.Path(dir_okay=False), help="Read the keystore password from a file."
+)
+@click.option("--json", "json_mode", is_flag=True, help="Print one JSON document on stdout.")
+@click.option("--yes", "-y", is_flag=True, help="Send without asking for confirmation.")
+@click.option("--dry-run", is_flag=True, help="Simulate and show what would be sent, then stop.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress messages on stderr.")
+@click.version_option(package_name="coopdao", prog_name="coop")
+@click.pass_context
+def main_group(ctx: click.Context, **options: object) -> None:
+    """coopdao: found, run and audit a cooperative on Ethereum."""
+    ctx.obj = AppContext(**options)  # type: ignore[arg-type]
+
+
+def _register() -> None:
+    from importlib import import_module
+
+    for name in COMMAND_MODULES:
+        module = import_module(f"dao_cli.commands.{name}")
+        for command in module.COMMANDS:
+            main_group.add_command(command)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The `coop` console command."""
+    main_group.main(args=argv, prog_name="coop")
+
+
+if __name__ == "__main__":
+    main()

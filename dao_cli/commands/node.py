@@ -1,0 +1,100 @@
+"""`coop node start|stop|status|reset`: the embedded local chain (Anvil, or Ganache with --network ganache).
+
+The work is in `dao_cli.node`; these commands only pick the chain from the global options and print.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..context import LOCAL_NETWORKS, AppContext
+from ..errors import CoopError
+
+
+def _node(app: AppContext):  # -> dao_cli.node.LocalNode (imported late, like every command's library)
+    """The local node the global options name: no network means Anvil; --rpc-url has no local node."""
+    if app.rpc_url:
+        raise CoopError(
+            "`coop node` manages the local chain coop runs itself: --rpc-url (or ETH_RPC_URL) does not apply"
+        )
+    kind = app.network or "anvil"
+    if kind not in LOCAL_NETWORKS:
+        raise CoopError(
+            f"`coop node` manages the local chains ({', '.join(LOCAL_NETWORKS)}); {kind!r} is not one of them"
+        )
+    from ..node import LocalNode
+
+    return LocalNode(kind)
+
+
+@click.group()
+def node() -> None:
+    """The local chain coop starts on demand: Anvil, or Ganache with --network ganache."""
+
+
+@node.command()
+@click.pass_obj
+def start(app: AppContext) -> None:
+    """Start the local chain (nothing happens if it runs)."""
+    local = _node(app)
+    url, pid, started = local.start(app.out.say)
+    chain_id = local.kind.chain_id
+    data = {"kind": local.kind.name, "started": started, "pid": pid, "url": url, "chain_id": chain_id}
+    verb = "started" if started else "already running"
+    app.out.result(data, f"local {local.kind.name} {verb}: {url} (chain {chain_id}, pid {pid})")
+
+
+@node.command()
+@click.pass_obj
+def stop(app: AppContext) -> None:
+    """Stop the local chain; its state is kept for the next start."""
+    local = _node(app)
+    data = local.stop()
+    if not data["stopped"]:
+        text = f"local {local.kind.name} is not running"
+    else:
+        how = "killed (it did not stop in time)" if data["forced"] else "stopped"
+        text = f"local {local.kind.name} {how} (pid {data['pid']}); state kept in {local.state_path}"
+    app.out.result(data, text)
+
+
+@node.command()
+@click.pass_obj
+def status(app: AppContext) -> None:
+    """Whether the local chain runs, where, and how big its saved state is."""
+    local = _node(app)
+    data = local.status()
+    if data["running"]:
+        lines = [f"local {local.kind.name}: running (pid {data['pid']}) at {data['url']}"]
+        if data["responding"]:
+            lines.append(f"  chain {data['chain_id']}, block {data['block']}")
+        else:
+            lines.append(f"  not answering; see {data['log']}")
+    else:
+        lines = [f"local {local.kind.name}: not running (starts on first need, or `coop node start`)"]
+    lines.append(f"  state {data['state']} ({data['state_bytes']:,} bytes)")
+    app.out.result(data, lines)
+
+
+@node.command()
+@click.pass_obj
+def reset(app: AppContext) -> None:
+    """Stop the local chain and delete its state: everything on it is gone."""
+    local = _node(app)
+    if not app.yes:
+        question = f"delete the local {local.kind.name} chain and everything on it ({local.state_path})?"
+        if not sys.stdin.isatty():
+            raise CoopError("confirmation needed: run again with --yes to delete the local chain")
+        if not click.confirm(question, default=False, err=True):
+            raise click.exceptions.Abort()
+    data = local.reset()
+    app.out.result(
+        data,
+        f"local {local.kind.name} reset: the next start is a fresh chain "
+        "(cooperatives recorded on it are gone)",
+    )
+
+
+COMMANDS = [node]

@@ -1,0 +1,231 @@
+"""What every command shares: the chosen chain, account and cooperative, the confirmation of a
+transaction, and the words for failures. Everything heavy is imported when first needed.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .errors import CoopError
+from .output import Output
+
+if TYPE_CHECKING:
+    from web3 import Web3
+
+    from .cooperative import Cooperative
+    from .transact import Prepared, Sender
+
+LOCAL_NETWORKS = ("anvil", "ganache")
+
+
+@dataclass
+class AppContext:
+    network: str | None = None
+    rpc_url: str | None = None
+    coop_name: str | None = None
+    account: str | None = None
+    password_file: str | None = None
+    json_mode: bool = False
+    yes: bool = False
+    dry_run: bool = False
+    quiet: bool = False
+    out: Output = field(init=False)
+    #: set once the user agreed to a whole series of transactions (a deployment): no further questions
+    confirmed: bool = field(default=False, init=False)
+    #: what a dry run simulated, for its report
+    simulated: list[Prepared] = field(default_factory=list, init=False)
+    _w3: Any = field(default=None, init=False, repr=False)
+    _url: str | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.out = Output(json_mode=self.json_mode, quiet=self.quiet)
+
+    # chain ----------------------------------------------------------------------
+
+    @property
+    def local_kind(self) -> str | None:
+        """'anvil' or 'ganache' when the chain is one `coop` runs itself, else None."""
+        if self.rpc_url:
+            return None
+        kind = self.network or "anvil"
+        return kind if kind in LOCAL_NETWORKS else None
+
+    def url(self) -> str:
+        """The JSON-RPC endpoint: --rpc-url, a named network, or the embedded local Anvil."""
+        if self._url is None:
+            if self.rpc_url:
+                self._url = self.rpc_url
+            elif self.local_kind:
+                from .node import local_url
+
+                self._url = local_url(self.local_kind, say=self.out.say)
+            else:
+                from .networks import network_url
+
+                self._url = network_url(self.network or "")
+        return self._url
+
+    @property
+    def w3(self) -> Web3:
+        if self._w3 is None:
+            from .chain import connect
+
+            self._w3 = connect(self.url())
+        return self._w3
+
+    # accounts -------------------------------------------------------------------
+
+    def sender(self) -> Sender:
+        """Who signs: --account, or the first development account on a local chain."""
+        from .keystore import resolve_sender
+
+        spec = self.account
+        if spec is None:
+            if self.local_kind is None:
+                raise CoopError(
+                    "choose the account that signs with --account NAME (see `coop accounts list`)"
+                )
+            spec = "dev:0"
+        return resolve_sender(spec, self.w3, password_file=self.password_file)
+
+    # cooperative ----------------------------------------------------------------
+
+    def cooperative(self) -> Cooperative:
+        """The cooperative chosen by --coop (or the only one on this chain), after the chain-id guard."""
+        from .addressbook import AddressBook
+        from .cooperative import Cooperative
+        from .deploy import Deployment
+
+        chain_id = self.w3.eth.chain_id
+        name, entry = AddressBook().find(self.coop_name, chain_id)
+        if entry["chain_id"] != chain_id:
+            raise CoopError(
+                f"cooperative {name!r} lives on chain {entry['chain_id']}, but {self.url()} is chain "
+                f"{chain_id}: refusing to continue"
+            )
+        deployment = Deployment.from_json(entry)
+        if not self.w3.eth.get_code(deployment.membership):
+            raise CoopError(
+                f"no contracts of {name!r} at {deployment.membership} on chain {chain_id} "
+                "(was the local chain reset?)"
+            )
+        return Cooperative(self.w3, deployment, review=self.review, on_sent=self.on_sent, name=name)
+
+    # transactions ---------------------------------------------------------------
+
+    def review(self, prepared: Prepared) -> bool:
+        """Show what a transaction will do; ask unless --yes. False means stop (dry run)."""
+        from .units import from_base_units
+
+        say = self.out.say
+        say(f"  call     {prepared.description}")
+        say(f"  from     {prepared.sender}")
+        say(f"  chain    {prepared.chain_id} ({self.url()})")
+        if prepared.value:
+            say(f"  value    {from_base_units(prepared.value)} ETH ({prepared.value} wei)")
+        say(f"  gas      {prepared.gas:,} (fee at most {from_base_units(prepared.max_fee)} ETH)")
+        if self.dry_run:
+            self.simulated.append(prepared)
+            say("  dry run: simulated successfully, nothing sent")
+            return False
+        if self.yes or self.confirmed:
+            return True
+        if not sys.stdin.isatty():
+            raise CoopError("confirmation needed: run again with --yes to send without asking")
+        if not click.confirm("  send this transaction?", default=False, err=True):
+            raise click.exceptions.Abort()
+        return True
+
+    def confirm(self, question: str) -> bool:
+        """Ask once for a series of transactions (unless --yes or --dry-run); False means a dry run."""
+        if self.dry_run:
+            return False
+        if not (self.yes or self.confirmed):
+            if not sys.stdin.isatty():
+                raise CoopError("confirmation needed: run again with --yes to send without asking")
+            if not click.confirm(f"  {question}", default=False, err=True):
+                raise click.exceptions.Abort()
+        self.confirmed = True
+        return True
+
+    def transacted(
+        self, receipt: Any, done: str, names: dict[str, str] | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        """Report a command's transaction: the hash, block, gas and decoded events, or what a dry run
+        simulated. One shape for every command: {"tx", "block", "gas_used", "events", ...extra}."""
+        from .events import decode_receipt, describe
+
+        if receipt is None:
+            result = {"dry_run": True, "simulated": [p.as_json() for p in self.simulated], **extra}
+            self.out.result(result, "dry run: nothing was sent")
+            return result
+        events = decode_receipt(receipt)
+        tx_hash = "0x" + bytes(receipt["transactionHash"]).hex()
+        result = {
+            "tx": tx_hash,
+            "block": receipt["blockNumber"],
+            "gas_used": receipt["gasUsed"],
+            "events": events,
+            **extra,
+        }
+        lines = [done, f"  tx {tx_hash} (block {receipt['blockNumber']}, gas {receipt['gasUsed']:,})"]
+        lines += [f"  {describe(e, names)}" for e in events]
+        self.out.result(result, lines)
+        return result
+
+    def on_sent(self, tx_hash: str) -> Any:
+        """Tell the hash at once, then wait for the receipt with a spinner."""
+        self.out.say(f"  sent     {tx_hash}")
+        return Spinner(enabled=not self.out.quiet and sys.stderr.isatty())
+
+
+class Spinner:
+    """A small spinner on stderr while a transaction is mined (only on a terminal)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> Spinner:
+        if self.enabled:
+            self._thread = threading.Thread(target=self._spin, daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+    def _spin(self) -> None:
+        frames = "|/-\\"
+        i = 0
+        while not self._stop.wait(0.1):
+            print(f"\r  waiting for the receipt {frames[i % 4]}", end="", file=sys.stderr, flush=True)
+            i += 1
+
+
+def describe_exception(exc: BaseException) -> str:
+    """One line for an unexpected failure: connection problems and node errors in words."""
+    import requests
+
+    from .reverts import explain_exception
+
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return "cannot reach the Ethereum node (is it running? check --rpc-url / --network)"
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "the Ethereum node did not answer in time"
+    reason = explain_exception(exc)
+    if reason:
+        return reason
+    if isinstance(exc, ValueError) and exc.args and isinstance(exc.args[0], dict):
+        return str(exc.args[0].get("message", exc.args[0]))
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

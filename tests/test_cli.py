@@ -1,0 +1,395 @@
+"""The `coop` command line against the real chain brownie started: founding, members, resolutions and the
+token, plus what users rely on when things go wrong (one-line errors, nothing sent, no duplicates)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from brownie import accounts, chain, web3
+
+DAY = 86400
+ETHER = 10**18
+
+
+def founder_options():
+    return [x for a in accounts[1:4] for x in ("--founder", a.address)]
+
+
+@pytest.fixture
+def statute_file(run_coop, tmp_path):
+    path = tmp_path / "statute.yaml"
+    run_coop("init", path, "--name", "Solarpark Nord eG", *founder_options())
+    return path
+
+
+@pytest.fixture
+def founded(run_coop, statute_file):
+    """A cooperative deployed with the CLI, the founders paid in; returns a runner for `--yes` commands."""
+    run_coop("-a", "dev:0", "--yes", "deploy", statute_file)
+    for n in (1, 2, 3):
+        run_coop("-a", f"dev:{n}", "--yes", "member", "pay-in")
+
+    def as_(n, *args, **kw):
+        return run_coop("-a", f"dev:{n}", "--yes", *args, **kw)
+
+    return as_
+
+
+def paid_gas(result):
+    """What the transaction a `--json` command reported cost its sender."""
+    receipt = web3.eth.get_transaction_receipt(result.json()["tx"])
+    return receipt["gasUsed"] * receipt["effectiveGasPrice"]
+
+
+def one_line_error(result, words):
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert words in result.stderr, result.stderr
+
+
+# --------------------------------------------------------------------------- founding
+
+
+def test_deploy_prints_the_stable_json_shape_and_records_the_cooperative(run_coop, statute_file):
+    result = run_coop("-a", "dev:0", "--yes", "--json", "deploy", statute_file).json()
+    assert result["chain_id"] == web3.eth.chain_id
+    assert set(result["coop"]) == {"membership", "token", "governor", "timelock"}
+    assert result["name"] == "solarpark-nord-eg"
+    for address in result["coop"].values():
+        assert web3.eth.get_code(address)
+    listed = run_coop("--json", "list").json()
+    assert [c["name"] for c in listed] == ["solarpark-nord-eg"]
+    info = run_coop("--json", "info").json()
+    assert info["members"] == {"count": 3, "with_voting_rights": 3, "shares": 3}
+    assert info["statute"]["notice_months"] == 3
+    assert info["treasury"]["address"] == result["coop"]["timelock"]
+    # the second cooperative on the chain reuses the factory: one transaction only
+    nonce = web3.eth.get_transaction_count(accounts[0].address)
+    run_coop("-a", "dev:0", "--yes", "deploy", statute_file, "--name", "second")
+    assert web3.eth.get_transaction_count(accounts[0].address) == nonce + 1
+    # with two on the chain, commands need --coop
+    one_line_error(run_coop("info", expect=1), "several cooperatives")
+    assert run_coop("--coop", "second", "--json", "info").json()["members"]["count"] == 3
+
+
+def test_a_name_is_not_deployed_twice(run_coop, statute_file):
+    run_coop("-a", "dev:0", "--yes", "deploy", statute_file)
+    nonce = web3.eth.get_transaction_count(accounts[0].address)
+    one_line_error(
+        run_coop("-a", "dev:0", "--yes", "deploy", statute_file, expect=1), "already in the address book"
+    )
+    assert web3.eth.get_transaction_count(accounts[0].address) == nonce
+
+
+@pytest.mark.parametrize(
+    "line, replacement, words",
+    [
+        ("notice_months: 3", "notice_months: 2", "at least 3 months"),
+        ("quorum_percent: 20", "quorum_percent: 0", "quorum_percent"),
+        ("proxy_principals: 2", "proxy_principals: 3", "1 or 2 members"),
+        ('price: "0.5"', 'price: "zero"', "shares.price"),
+    ],
+)
+def test_a_bad_statute_is_refused_before_anything_is_sent(run_coop, statute_file, line, replacement, words):
+    text = statute_file.read_text()
+    assert line in text
+    statute_file.write_text(text.replace(line, replacement))
+    block = web3.eth.block_number
+    one_line_error(run_coop("-a", "dev:0", "--yes", "deploy", statute_file, expect=1), words)
+    assert web3.eth.block_number == block
+    assert run_coop("--json", "list").json() == []
+
+
+def test_too_few_founders_and_a_missing_file(run_coop, tmp_path):
+    path = tmp_path / "two.yaml"
+    run_coop("init", path, "--founder", accounts[1].address, "--founder", accounts[2].address)
+    one_line_error(run_coop("-a", "dev:0", "--yes", "deploy", path, expect=1), "at least 3 founders")
+    one_line_error(run_coop("-a", "dev:0", "--yes", "deploy", tmp_path / "nope.yaml", expect=1), "nope.yaml")
+
+
+def test_an_interrupted_deployment_resumes_without_duplicates(run_coop, statute_file, monkeypatch):
+    from dao_cli.context import AppContext
+
+    sent = []
+    original = AppContext.on_sent
+
+    def interrupt_after_the_third(self, tx_hash):
+        sent.append(tx_hash)
+        if len(sent) == 3:
+            raise KeyboardInterrupt  # Ctrl-C while waiting for the receipt
+        return original(self, tx_hash)
+
+    nonce = web3.eth.get_transaction_count(accounts[0].address)
+    monkeypatch.setattr(AppContext, "on_sent", interrupt_after_the_third)
+    result = run_coop("-a", "dev:0", "--yes", "deploy", statute_file, expect=130)
+    assert "interrupted" in result.stderr
+    assert run_coop("--json", "list").json() == []
+    monkeypatch.setattr(AppContext, "on_sent", original)
+
+    result = run_coop("-a", "dev:0", "--yes", "--json", "deploy", statute_file)
+    assert "resuming an interrupted deployment" in result.stderr
+    # 4 implementations + the factory + the cooperative: six transactions in all, none sent twice
+    assert web3.eth.get_transaction_count(accounts[0].address) == nonce + 6
+    assert run_coop("--json", "info").json()["members"]["count"] == 3
+
+
+def test_the_address_book_refuses_the_wrong_chain(run_coop, founded, coop_home):
+    book = coop_home / "coopdao" / "addressbook.json"
+    data = json.loads(book.read_text())
+    data["coops"]["solarpark-nord-eg"]["chain_id"] = 999
+    book.write_text(json.dumps(data))
+    one_line_error(run_coop("--coop", "solarpark-nord-eg", "info", expect=1), "lives on chain 999")
+    one_line_error(run_coop("info", expect=1), "no cooperative on chain")
+
+
+def test_members_and_auditors_follow_a_cooperative_from_its_deployment_json(
+    run_coop, founded, coop_home, tmp_path
+):
+    shared = tmp_path / "coop.json"
+    shared.write_text(json.dumps(run_coop("--json", "list").json()[0] | {}))
+    deployment = json.loads((coop_home / "coopdao" / "addressbook.json").read_text())["coops"][
+        "solarpark-nord-eg"
+    ]
+    shared.write_text(json.dumps(deployment))
+    run_coop("forget", "solarpark-nord-eg")
+    run_coop("add", "solar", shared)
+    assert run_coop("--json", "info").json()["name"] == "Solarpark Nord eG"
+    # a deployment whose contracts do not belong together is refused
+    wrong = dict(deployment, coop=dict(deployment["coop"], token=deployment["coop"]["governor"]))
+    shared.write_text(json.dumps(wrong))
+    one_line_error(run_coop("add", "wrong", shared, expect=1), "do not belong to one cooperative")
+    shared.write_text("{not json")
+    one_line_error(run_coop("add", "wrong", shared, expect=1), "not JSON")
+
+
+# --------------------------------------------------------------------------- behaviour users expect
+
+
+def test_nothing_is_sent_without_confirmation(founded, run_coop):
+    block = web3.eth.block_number
+    result = run_coop("-a", "dev:5", "member", "apply", "--shares", "1", expect=1)
+    assert "confirmation needed" in result.stderr
+    assert web3.eth.block_number == block
+
+
+def test_a_dry_run_simulates_and_sends_nothing(founded, run_coop):
+    block = web3.eth.block_number
+    result = run_coop("-a", "dev:5", "--dry-run", "--json", "member", "apply", "--shares", "2").json()
+    assert result["dry_run"] is True
+    [simulated] = result["simulated"]
+    assert simulated["call"].startswith("submitApplication(shares=2")
+    assert simulated["value"] == ETHER
+    assert simulated["from"] == accounts[5].address
+    assert web3.eth.block_number == block
+    # a dry run that would revert says why, and still sends nothing
+    one_line_error(
+        run_coop("-a", "dev:1", "--dry-run", "member", "apply", "--shares", "1", expect=1), "already a member"
+    )
+
+
+def test_reverts_are_explained_in_words(founded):
+    one_line_error(founded(5, "member", "admit", accounts[6].address, expect=1), "may not admit or reject")
+    one_line_error(founded(6, "member", "notice", expect=1), f"{accounts[6].address} is not an active member")
+    one_line_error(
+        founded(5, "member", "apply", "--shares", "99", expect=1), "ShareCountOutOfRange(99, 1, 20)"
+    )
+
+
+def test_addresses_are_checked_on_input(founded):
+    one_line_error(founded(1, "member", "admit", "0x1234", expect=1), "not an Ethereum address")
+    bad_checksum = accounts[5].address[:-1] + ("a" if accounts[5].address[-1] != "a" else "b")
+    mixed = "0x" + bad_checksum[2:3].swapcase() + bad_checksum[3:]
+    one_line_error(founded(1, "member", "admit", mixed, expect=1), "")
+
+
+def test_an_unreachable_node_is_one_line(run_coop):
+    result = run_coop("--rpc-url", "http://127.0.0.1:9", "info", expect=1, rpc=False)
+    one_line_error(result, "cannot reach an Ethereum node at http://127.0.0.1:9")
+
+
+def test_help_answers_without_importing_web3():
+    heavy = "('web3', 'eth_account', 'brownie')"
+    code = f"import sys, dao_cli.cli; print(sorted(m for m in {heavy} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    help_text = subprocess.run(
+        [sys.executable, "-m", "dao_cli.cli", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    for command in ("deploy", "member", "propose", "vote", "proposals", "token", "accounts", "node"):
+        assert command in help_text
+
+
+# --------------------------------------------------------------------------- members
+
+
+def test_a_member_joins_buys_appoints_a_proxy_and_leaves(founded, run_coop, tmp_path):
+    applicant = accounts[5].address
+    application = tmp_path / "application.pdf"
+    application.write_bytes(b"signed application")
+    applied = founded(5, "--json", "member", "apply", "--shares", "2", "--application", application).json()
+    assert [e["event"] for e in applied["events"]] == ["Applied"]
+    import hashlib
+
+    assert (
+        applied["events"][0]["args"]["applicationHash"]
+        == "0x" + hashlib.sha256(b"signed application").hexdigest()
+    )
+    pending = run_coop("--json", "member", "list", "--applications").json()
+    assert pending == [{"applicant": applicant, "shares": 2, "escrow": ETHER}]
+
+    founded(1, "member", "admit", applicant)
+    entry = run_coop("--json", "member", "show", applicant).json()
+    assert (entry["status"], entry["shares"], entry["paid"], entry["votes"]) == ("active", 2, ETHER, 1)
+
+    founded(5, "member", "buy-shares", "--shares", "3")
+    founded(5, "member", "transfer-shares", accounts[1].address, "--shares", "1")
+    assert run_coop("--json", "member", "show", applicant).json()["shares"] == 4
+
+    founded(5, "member", "proxy", "set", accounts[1].address)
+    assert run_coop("--json", "member", "show", accounts[1].address).json()["votes"] == 2
+    founded(2, "member", "proxy", "set", accounts[1].address)
+    one_line_error(
+        founded(3, "member", "proxy", "set", accounts[1].address, expect=1), "already carries 2 members"
+    )
+    founded(5, "member", "proxy", "revoke")
+    assert run_coop("--json", "member", "show", applicant).json()["proxy"] is None
+
+    founded(5, "member", "notice")
+    exit_at = run_coop("--json", "member", "show", applicant).json()["exit_at"]
+    one_line_error(founded(6, "member", "exit", applicant, expect=1), "takes effect only after")
+    chain.sleep(exit_at - web3.eth.get_block("latest")["timestamp"] + 1)
+    chain.mine()
+    founded(6, "member", "exit", applicant)
+    entry = run_coop("--json", "member", "show", applicant).json()
+    assert (entry["status"], entry["refund_claim"]) == ("exited", 2 * ETHER)
+    before = web3.eth.get_balance(applicant)
+    claimed = founded(5, "--json", "member", "claim-refund")
+    assert web3.eth.get_balance(applicant) - before == 2 * ETHER - paid_gas(claimed)
+    members = run_coop("--json", "member", "list").json()
+    assert applicant not in [m["address"] for m in members]
+    assert applicant in [m["address"] for m in run_coop("--json", "member", "list", "--all").json()]
+
+
+def test_a_rejected_applicant_gets_the_escrow_back(founded):
+    before = web3.eth.get_balance(accounts[6].address)
+    applied = founded(6, "--json", "member", "apply", "--shares", "1")
+    founded(1, "member", "reject", accounts[6].address)
+    assert web3.eth.get_balance(accounts[6].address) == before - paid_gas(applied)
+
+
+# --------------------------------------------------------------------------- resolutions
+
+
+def open_voting():
+    chain.sleep(DAY + 1)
+    chain.mine()
+
+
+def close_voting():
+    chain.sleep(7 * DAY + 1)
+    chain.mine()
+
+
+def test_a_payment_from_the_treasury_is_proposed_voted_and_executed(founded, run_coop, tmp_path):
+    info = run_coop("--json", "info").json()
+    accounts[0].transfer(info["treasury"]["address"], 5 * ETHER)
+    garden = accounts[8].address
+    created = founded(
+        1, "--json", "propose", "pay", garden, "1.5", "--title", "Community garden", "-d", "Seeds and tools."
+    ).json()
+    assert created["number"] == 1 and created["state"] == "pending" and created["kind"] == "ordinary"
+    one_line_error(founded(2, "vote", "1", "for", expect=1), "not in a state that allows this")
+
+    open_voting()
+    founded(1, "vote", "1", "for", "--reason", "good for the neighbourhood")
+    one_line_error(founded(1, "vote", "1", "for", expect=1), "already voted")
+    # Bob signs his ballot offline; Dave (not a member) relays it and pays the gas
+    ballot = founded(2, "--json", "vote", "1", "against", "--sign-only").json()
+    assert ballot["voter"] == accounts[2].address and ballot["support"] == "against"
+    ballot_file = tmp_path / "ballot.json"
+    ballot_file.write_text(json.dumps(ballot))
+    block = web3.eth.block_number
+    assert web3.eth.block_number == block  # signing sent nothing
+    founded(7, "relay", ballot_file)
+    one_line_error(founded(7, "relay", ballot_file, expect=1), "")  # a ballot counts once
+    founded(3, "vote", created["id"], "abstain")
+    one_line_error(founded(6, "vote", "1", "for", expect=1), "has no vote on this proposal")
+
+    shown = run_coop("--json", "proposal", "show", "1").json()
+    assert shown["state"] == "active"
+    assert shown["votes"] == {"for": 1, "against": 1, "abstain": 1}
+    assert shown["quorum"] == 1 and shown["quorum_reached"] is True
+    assert shown["required_majority"] == "1/2"
+    assert shown["title"] == "Community garden"
+    assert shown["actions"][0]["value"] == 15 * ETHER // 10
+
+    close_voting()
+    assert run_coop("--json", "proposal", "show", "1").json()["state"] == "defeated"  # 1 for, 1 against
+
+
+def test_a_resolution_runs_to_execution_and_mints_tokens(founded, run_coop):
+    info = run_coop("--json", "info").json()
+    accounts[0].transfer(info["treasury"]["address"], 5 * ETHER)
+    founded(1, "propose", "pay", accounts[8].address, "2", "--title", "Garden")
+    founded(2, "propose", "mint", accounts[1].address, "100", "--title", "Tokens for Alice")
+    open_voting()
+    for voter in (1, 2, 3):
+        founded(voter, "vote", "1", "for")
+        founded(voter, "vote", "2", "for")
+    one_line_error(founded(1, "queue", "1", expect=1), "not in a state that allows this")
+    close_voting()
+    listed = run_coop("--json", "proposals", "--state", "succeeded").json()
+    assert [p["number"] for p in listed] == [1, 2]
+    founded(4, "queue", "1")
+    founded(4, "queue", "2")
+    one_line_error(founded(4, "execute", "1", expect=1), "")  # the timelock delay has not passed
+    chain.sleep(2 * DAY + 1)
+    chain.mine()
+    before = web3.eth.get_balance(accounts[8].address)
+    executed = founded(4, "--json", "execute", "1").json()
+    assert "ProposalExecuted" in [e["event"] for e in executed["events"]]
+    assert web3.eth.get_balance(accounts[8].address) - before == 2 * ETHER
+    founded(4, "execute", "2")
+    assert run_coop("--json", "proposals", "--state", "executed").json()[1]["title"] == "Tokens for Alice"
+
+    # the token: balance, transfer and approve
+    balance = founded(1, "--json", "token", "balance").json()
+    assert balance["balance"] == 100 * ETHER and balance["symbol"] == "SOLT"
+    founded(1, "token", "transfer", accounts[5].address, "2.5")
+    assert founded(1, "--json", "token", "balance", accounts[5].address).json()["balance"] == 25 * ETHER // 10
+    founded(1, "token", "approve", accounts[6].address, "1", "--raw")
+    one_line_error(
+        founded(5, "token", "transfer", accounts[1].address, "3", expect=1), "ERC20InsufficientBalance"
+    )
+
+
+def test_a_statute_change_needs_three_quarters(founded, run_coop):
+    created = founded(
+        1, "--json", "propose", "statute", "notice-months", "6", "--title", "Longer notice"
+    ).json()
+    assert created["kind"] == "statute-change" and created["required_majority"] == "3/4"
+    one_line_error(
+        founded(1, "propose", "statute", "notice", "6", "--title", "x", expect=1), "unknown statute parameter"
+    )
+    # a proposer may ask for a stricter kind, never a laxer one
+    stricter = founded(
+        2, "--json", "propose", "pay", accounts[8].address, "0", "--title", "x", "--kind", "new-duties"
+    )
+    assert stricter.json()["required_majority"] == "9/10"
+
+
+def test_a_proposer_cancels_before_voting_and_unknown_proposals_are_errors(founded, run_coop):
+    founded(1, "propose", "call", accounts[8].address, "ping(uint256)", "7", "--title", "Ping")
+    shown = run_coop("--json", "proposal", "show", "1").json()
+    assert shown["actions"][0]["calldata"].startswith("0x")
+    one_line_error(founded(2, "cancel", "1", expect=1), "")
+    founded(1, "cancel", "1")
+    assert run_coop("--json", "proposal", "show", "1").json()["state"] == "canceled"
+    one_line_error(run_coop("proposal", "show", "7", expect=1), "no proposal 7")
+    one_line_error(run_coop("proposal", "show", "abc", expect=1), "not a proposal number")
+    one_line_error(
+        founded(1, "propose", "call", accounts[8].address, "ping(uint257)", "7", "--title", "x", expect=1),
+        "not an ABI type",
+    )
