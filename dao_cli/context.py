@@ -216,7 +216,7 @@ def describe_exception(exc: BaseException) -> str:
     """One line for an unexpected failure: connection problems and node errors in words."""
     import requests
 
-    from .reverts import explain_exception
+    from .reverts import explain_exception, node_message
 
     if isinstance(exc, requests.exceptions.ConnectionError):
         return "cannot reach the Ethereum node (is it running? check --rpc-url / --network)"
@@ -225,7 +225,8 @@ def describe_exception(exc: BaseException) -> str:
     reason = explain_exception(exc)
     if reason:
         return reason
-    if isinstance(exc, ValueError) and exc.args and isinstance(exc.args[0], dict):
-        return str(exc.args[0].get("message", exc.args[0]))
+    message = node_message(exc)
+    if message:
+        return f"the node refused: {message}"
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

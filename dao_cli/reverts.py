@@ -85,3 +85,13 @@ def _shown(value: Any) -> Any:
     if isinstance(value, str) and is_hex_address(value):
         return to_checksum_address(value)
     return value
+
+
+def node_message(exc: BaseException) -> str | None:
+    """The message of a JSON-RPC error the node answered with (web3 wraps it in several ways), else None."""
+    response = getattr(exc, "rpc_response", None)
+    if isinstance(response, dict) and isinstance(response.get("error"), dict):
+        return str(response["error"].get("message"))
+    if exc.args and isinstance(exc.args[0], dict) and "message" in exc.args[0]:
+        return str(exc.args[0]["message"])
+    return None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import TransactionFailed
-from .reverts import explain_exception
+from .reverts import explain_exception, node_message
 
 if TYPE_CHECKING:
     from eth_account.signers.local import LocalAccount
@@ -92,7 +92,7 @@ def prepare(w3: Web3, sender: Sender, call: Any, value: int = 0) -> Prepared:
     try:
         tx = call.build_transaction({"from": sender.address, "value": value})
     except Exception as exc:
-        reason = explain_exception(exc)
+        reason = explain_exception(exc) or _funds(exc, sender)
         if reason is None:
             raise
         raise TransactionFailed(reason) from None
@@ -111,6 +111,14 @@ def prepare(w3: Web3, sender: Sender, call: Any, value: int = 0) -> Prepared:
         max_fee=tx["gas"] * fee_per_gas,
         value=value,
     )
+
+
+def _funds(exc: BaseException, sender: Sender) -> str | None:
+    """The node's "insufficient funds" in words (nothing was sent)."""
+    message = node_message(exc) or ""
+    if "insufficient funds" in message.lower():
+        return f"{sender.address} has not enough ETH for this transaction (value plus gas); nothing was sent"
+    return None
 
 
 def send(
@@ -132,15 +140,21 @@ def send_transaction(w3: Web3, sender: Sender, tx: dict[str, Any], on_sent: OnSe
     """Send a prepared transaction dict and wait for its receipt; raise if it reverted."""
     tx = dict(tx)
     tx.setdefault("from", sender.address)
-    if sender.account is not None:
-        tx.setdefault("nonce", w3.eth.get_transaction_count(sender.address, "pending"))
-        tx.setdefault("chainId", w3.eth.chain_id)
-        if "gas" not in tx:
-            tx["gas"] = w3.eth.estimate_gas(tx)
-        signed = sender.account.sign_transaction(tx)
-        tx_hash = w3.eth.send_raw_transaction(signed.raw_transaction)
-    else:
-        tx_hash = w3.eth.send_transaction(tx)
+    try:
+        if sender.account is not None:
+            tx.setdefault("nonce", w3.eth.get_transaction_count(sender.address, "pending"))
+            tx.setdefault("chainId", w3.eth.chain_id)
+            if "gas" not in tx:
+                tx["gas"] = w3.eth.estimate_gas(tx)
+            signed = sender.account.sign_transaction(tx)
+            tx_hash = w3.eth.send_raw_transaction(signed.raw_transaction)
+        else:
+            tx_hash = w3.eth.send_transaction(tx)
+    except Exception as exc:
+        reason = _funds(exc, sender)
+        if reason is None:
+            raise
+        raise TransactionFailed(reason) from None
     hex_hash = "0x" + bytes(tx_hash).hex()
     waiting = on_sent(hex_hash) if on_sent else None
     with waiting or contextlib.nullcontext():

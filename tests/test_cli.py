@@ -393,3 +393,79 @@ def test_a_proposer_cancels_before_voting_and_unknown_proposals_are_errors(found
         founded(1, "propose", "call", accounts[8].address, "ping(uint257)", "7", "--title", "x", expect=1),
         "not an ABI type",
     )
+
+
+# --------------------------------------------------------------------------- keystores, networks and funds
+
+
+def dev_key(n):
+    """The private key of development account n (the test chain's mnemonic)."""
+    from eth_account import Account
+
+    Account.enable_unaudited_hdwallet_features()
+    mnemonic = "test test test test test test test test test test test junk"
+    return Account.from_mnemonic(mnemonic, account_path=f"m/44'/60'/0'/0/{n}").key.hex()
+
+
+@pytest.fixture
+def fast_keystores(monkeypatch):
+    from dao_cli import keystore
+
+    monkeypatch.setattr(keystore, "SCRYPT_N", 2**10)
+    monkeypatch.setenv("COOP_PASSWORD", "correct horse")
+
+
+def test_a_keystore_member_signs_a_ballot_that_a_relayer_submits(founded, run_coop, fast_keystores, tmp_path):
+    run_coop("accounts", "import", "bob", input=dev_key(2) + "\n")
+    founded(1, "propose", "mint", accounts[1].address, "1", "--title", "Tokens")
+    open_voting()
+    ballot = run_coop("-a", "bob", "--json", "vote", "1", "for", "--reason", "fair", "--sign-only").json()
+    assert ballot["voter"] == accounts[2].address and ballot["reason"] == "fair"
+    path = tmp_path / "ballot.json"
+    path.write_text(json.dumps(ballot))
+    relayed = founded(9, "--json", "relay", path).json()
+    [cast] = [e for e in relayed["events"] if e["event"] == "VoteCast"]
+    assert cast["args"]["voter"] == accounts[2].address and cast["args"]["reason"] == "fair"
+    assert run_coop("--json", "proposal", "show", "1").json()["votes"]["for"] == 1
+    # a keystore account also sends transactions itself (signed locally)
+    run_coop("-a", "bob", "--yes", "vote", "1", "for", expect=1)  # already voted, through the relayer
+    founded(0, "propose", "mint", accounts[1].address, "1", "--title", "More", expect=1)  # not a member
+    run_coop("-a", "bob", "--yes", "propose", "burn", "1", "--title", "Burn")
+    assert run_coop("--json", "proposals").json()[1]["proposer"] == accounts[2].address
+
+
+def test_no_funds_and_a_wrong_password_are_one_line(founded, run_coop, fast_keystores):
+    from eth_account import Account
+
+    run_coop("accounts", "import", "poor", input=Account.create().key.hex() + "\n")
+    block = web3.eth.block_number
+    result = run_coop("-a", "poor", "--yes", "member", "apply", "--shares", "1", expect=1)
+    one_line_error(result, "has not enough ETH")
+    result = run_coop(
+        "-a", "poor", "--yes", "member", "apply", "--shares", "1", env={"COOP_PASSWORD": "x"}, expect=1
+    )
+    one_line_error(result, "wrong password for keystore poor")
+    assert web3.eth.block_number == block
+
+
+def test_named_networks_come_from_brownies_network_list(run_coop, coop_home, statute_file, monkeypatch):
+    config = coop_home / ".brownie" / "network-config.yaml"
+    config.parent.mkdir()
+    host, port = web3.provider.endpoint_uri.rsplit(":", 1)
+    config.write_text(
+        "development:\n"
+        f"  - name: Test chain\n    id: testchain\n    host: {host}\n    cmd_settings:\n"
+        "      port: ${TEST_CHAIN_PORT:-1}\n"
+        "live:\n  - name: Ethereum\n    networks:\n"
+        "      - name: Mainnet\n        id: mainnet\n        host: https://mainnet.infura.io/v3/$WEB3_INFURA_PROJECT_ID\n"
+    )
+    monkeypatch.setenv("TEST_CHAIN_PORT", port)
+    deployed = run_coop(
+        "--network", "testchain", "-a", "dev:0", "--yes", "--json", "deploy", statute_file, rpc=False
+    )
+    assert deployed.json()["chain_id"] == web3.eth.chain_id
+    info = run_coop("--network", "testchain", "--json", "info", rpc=False).json()
+    assert info["contracts"] == deployed.json()["coop"]
+    monkeypatch.delenv("WEB3_INFURA_PROJECT_ID", raising=False)
+    one_line_error(run_coop("--network", "mainnet", "info", expect=1, rpc=False), "WEB3_INFURA_PROJECT_ID")
+    one_line_error(run_coop("--network", "nowhere", "info", expect=1, rpc=False), "unknown network 'nowhere'")
