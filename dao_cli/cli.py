@@ -18,9 +18,36 @@ from .errors import CoopError
 COMMAND_MODULES = ("coop", "members", "proposals", "token", "accounts", "node", "demo")
 
 
+#: The root group's options, which people also write after the command (`coop vote 1 for --yes`), as
+#: brownie and cast accept them: flags, and options that take one value.
+GLOBAL_FLAGS = {"--json", "--yes", "-y", "--dry-run", "--quiet", "-q"}
+GLOBAL_OPTIONS = {"--network", "--rpc-url", "--coop", "--account", "-a", "--password-file"}
+
+
 class CoopGroup(click.Group):
     """The root group: every failure below it ends as one line on stderr and exit code 1, never a traceback
     (set COOP_DEBUG=1 to see the traceback of an unexpected error)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Global options written anywhere before a `--` are moved in front of the command."""
+        front: list[str] = []
+        rest: list[str] = []
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                rest.extend(args[i:])
+                break
+            name = arg.split("=", 1)[0]
+            if arg in GLOBAL_FLAGS or (name in GLOBAL_OPTIONS and "=" in arg):
+                front.append(arg)
+            elif arg in GLOBAL_OPTIONS and i + 1 < len(args):
+                front.extend(args[i : i + 2])
+                i += 1
+            else:
+                rest.append(arg)
+            i += 1
+        return super().parse_args(ctx, front + rest)
 
     def invoke(self, ctx: click.Context) -> object:
         try:

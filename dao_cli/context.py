@@ -128,7 +128,7 @@ class AppContext:
         say(f"  chain    {prepared.chain_id} ({self.url()})")
         if prepared.value:
             say(f"  value    {from_base_units(prepared.value)} ETH ({prepared.value} wei)")
-        say(f"  gas      {prepared.gas:,} (fee at most {from_base_units(prepared.max_fee)} ETH)")
+        say(f"  gas      at most {prepared.gas:,} (fee at most {_rounded_up(prepared.max_fee)} ETH)")
         if self.dry_run:
             self.simulated.append(prepared)
             say("  dry run: simulated successfully, nothing sent")
@@ -182,6 +182,14 @@ class AppContext:
         """Tell the hash at once, then wait for the receipt with a spinner."""
         self.out.say(f"  sent     {tx_hash}")
         return Spinner(enabled=not self.out.quiet and sys.stderr.isatty())
+
+
+def _rounded_up(wei: int) -> str:
+    """An upper bound in ETH, to 6 decimals (rounded up, as it is a bound)."""
+    from .units import from_base_units
+
+    step = 10**12
+    return from_base_units(-(-wei // step) * step)
 
 
 class Spinner:

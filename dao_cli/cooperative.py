@@ -520,6 +520,14 @@ class Cooperative:
     def treasury_balance(self) -> int:
         return self.w3.eth.get_balance(self.timelock.address)
 
+    def fund_treasury(self, sender: Sender, amount: int) -> Any:
+        """Give coin to the treasury (a donation, a surplus, a grant); only a resolution spends it."""
+        from .transact import Payment
+
+        if amount <= 0:
+            raise CoopError("the amount must be more than 0")
+        return self._send(sender, Payment(self.w3, self.timelock.address), value=amount)
+
     def token_balance(self, address: str) -> int:
         return self.token.functions.balanceOf(address).call()
 

@@ -128,7 +128,9 @@ def _deploy(
     journal: Journal | None,
 ) -> Any:
     factory = w3.eth.contract(abi=artifacts.abi(name), bytecode=artifacts.bytecode(name))
-    return _journaled_send(w3, sender, factory.constructor(*args), review, on_sent, journal, name)
+    constructor = factory.constructor(*args)
+    constructor.description = f"deploy {name}" + (f" with {len(args)} arguments" if args else "")
+    return _journaled_send(w3, sender, constructor, review, on_sent, journal, name)
 
 
 def _journaled_send(

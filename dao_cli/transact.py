@@ -65,6 +65,21 @@ class Prepared:
         }
 
 
+class Payment:
+    """A plain payment of the chain's coin to `to`, shaped like a contract call so that it is prepared,
+    reviewed and sent the same way."""
+
+    def __init__(self, w3: Web3, to: str) -> None:
+        self.w3 = w3
+        self.address = to
+        self.description = f"pay the chain's coin to {to}"
+
+    def build_transaction(self, tx: dict[str, Any]) -> dict[str, Any]:
+        from web3._utils.transactions import fill_transaction_defaults
+
+        return dict(fill_transaction_defaults(self.w3, {**tx, "to": self.address}))
+
+
 def describe_call(call: Any) -> str:
     """`name(arg=value, ...)` for a web3 contract function or constructor."""
     abi = getattr(call, "abi", None) or {}
@@ -79,12 +94,22 @@ def describe_call(call: Any) -> str:
 
 
 def _short(value: Any) -> str:
+    """An argument short enough for one line of the review: long hex, ids and texts are cut in the middle
+    or at the first line break."""
     if isinstance(value, (bytes, bytearray)):
         text = "0x" + bytes(value).hex()
         return text if len(text) <= 22 else text[:20] + "…"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_short(v) for v in value) + "]"
-    return str(value)
+    text = str(value)
+    if isinstance(value, int) and len(text) > 24:
+        return text[:8] + "…" + text[-6:]
+    if isinstance(value, str):
+        first = text.strip().splitlines()[0] if text.strip() else text
+        if first != text.strip() or len(first) > 60:
+            return repr(first[:57] + "…")
+        return repr(text)
+    return text
 
 
 def prepare(w3: Web3, sender: Sender, call: Any, value: int = 0) -> Prepared:
@@ -104,7 +129,7 @@ def prepare(w3: Web3, sender: Sender, call: Any, value: int = 0) -> Prepared:
     fee_per_gas = tx.get("maxFeePerGas", tx.get("gasPrice", 0))
     return Prepared(
         tx=tx,
-        description=describe_call(call),
+        description=getattr(call, "description", None) or describe_call(call),
         sender=sender.address,
         chain_id=tx.get("chainId") or w3.eth.chain_id,
         gas=tx["gas"],

@@ -330,8 +330,10 @@ def test_a_payment_from_the_treasury_is_proposed_voted_and_executed(founded, run
 
 
 def test_a_resolution_runs_to_execution_and_mints_tokens(founded, run_coop):
-    info = run_coop("--json", "info").json()
-    accounts[0].transfer(info["treasury"]["address"], 5 * ETHER)
+    funded = founded(0, "--json", "fund", "5").json()
+    assert funded["events"] == []  # the timelock takes coin silently
+    assert run_coop("--json", "info").json()["treasury"]["coin"] == 5 * ETHER
+    one_line_error(founded(0, "fund", "0", expect=1), "more than 0")
     founded(1, "propose", "pay", accounts[8].address, "2", "--title", "Garden")
     founded(2, "propose", "mint", accounts[1].address, "100", "--title", "Tokens for Alice")
     open_voting()
@@ -469,3 +471,10 @@ def test_named_networks_come_from_brownies_network_list(run_coop, coop_home, sta
     monkeypatch.delenv("WEB3_INFURA_PROJECT_ID", raising=False)
     one_line_error(run_coop("--network", "mainnet", "info", expect=1, rpc=False), "WEB3_INFURA_PROJECT_ID")
     one_line_error(run_coop("--network", "nowhere", "info", expect=1, rpc=False), "unknown network 'nowhere'")
+
+
+def test_global_options_may_follow_the_command(founded, run_coop):
+    result = run_coop("member", "apply", "--shares", "1", "-a", "dev:5", "--dry-run", "--json").json()
+    assert result["dry_run"] is True and result["simulated"][0]["from"] == accounts[5].address
+    run_coop("member", "apply", "--shares", "1", "--account=dev:5", "--yes")
+    assert run_coop("member", "show", accounts[5].address, "--json").json()["application"]["shares"] == 1

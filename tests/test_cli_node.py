@@ -250,3 +250,14 @@ def test_ganache_keeps_its_chain_across_restarts(node):
     status = node("ganache", "status")
     assert (status["running"], status["chain_id"], status["block"]) == (True, 1337, 1)
     assert node("ganache", "stop")["stopped"] is True
+
+
+def test_advance_moves_the_local_clock(node):
+    before = node("anvil", "start")
+    moved = node("anvil", "advance", "2 days")
+    assert moved["advanced"] == 2 * 86400
+    w3 = w3_at(before["url"])
+    assert w3.eth.get_block("latest")["timestamp"] == moved["timestamp"]
+    assert moved["timestamp"] >= w3.eth.get_block(0)["timestamp"] + 2 * 86400
+    result = node("anvil", "advance", "soon", expect=1)
+    assert "expected a duration" in result.stderr and "Traceback" not in result.stderr

@@ -236,4 +236,18 @@ def forget(ctx: AppContext, name: str) -> None:
     ctx.out.result({"forgotten": name}, [f"{name!r} removed from the address book"])
 
 
-COMMANDS = [init, deploy, info, list_coops, add, forget]
+@click.command()
+@click.argument("amount")
+@click.option("--raw", is_flag=True, help="AMOUNT in wei.")
+@click.pass_obj
+def fund(ctx: AppContext, amount: str, raw: bool) -> None:
+    """Pay AMOUNT of the chain's coin into the treasury (the timelock); only resolutions spend it."""
+    from .token import amount_from
+
+    coop = ctx.cooperative()
+    value = amount_from(amount, raw)
+    receipt = coop.fund_treasury(ctx.sender(), value)
+    ctx.transacted(receipt, f"{amount}{' wei' if raw else ' ETH'} paid into the treasury", coop.names())
+
+
+COMMANDS = [init, deploy, info, list_coops, add, forget, fund]

@@ -97,4 +97,24 @@ def reset(app: AppContext) -> None:
     )
 
 
+@node.command()
+@click.argument("duration")
+@click.pass_obj
+def advance(app: AppContext, duration: str) -> None:
+    """Move the local chain's clock on by DURATION ('1 day', '7d', '36h') and mine a block: to try
+    voting periods and notice dates without waiting."""
+    from ..chain import advance_time, connect
+    from ..output import date
+    from ..units import parse_duration
+
+    seconds = parse_duration(duration, "duration")
+    local = _node(app)
+    w3 = connect(local.ensure_running(app.out.say))
+    timestamp = advance_time(w3, seconds)
+    app.out.result(
+        {"kind": local.kind.name, "advanced": seconds, "timestamp": timestamp},
+        f"local {local.kind.name}: the clock now reads {date(timestamp)}",
+    )
+
+
 COMMANDS = [node]

@@ -320,7 +320,7 @@ def show(ctx: AppContext, proposal_id: str) -> None:
         + (
             "fixed when voting opens"
             if details["quorum"] is None
-            else f"{details['quorum']} ballots ({'reached' if details['quorum_reached'] else 'not reached'})"
+            else f"{details['quorum']} ballot(s) ({'' if details['quorum_reached'] else 'not '}reached)"
         ),
         f"  voting    {date(details['snapshot'])} to {date(details['deadline'])}"
         + (f" ({_left(details['time_left'])} left)" if details["time_left"] else "")
