@@ -26,7 +26,6 @@ _WORDS = {
     "NoFunds": "the cooperative has no funds to pay refunds right now; the claim stays recorded",
     "NothingDue": "{0} owes nothing on its shares",
     "NotGovernance": "only a resolution of the cooperative may do this (caller {0})",
-    "GovernorUnexpectedProposalState": "the proposal is not in a state that allows this",
     "GovernorNonexistentProposal": "no such proposal",
     "OwnableUnauthorizedAccount": "only a resolution of the cooperative may do this (caller {0})",
     "ExceededCap": "the token cap would be exceeded",
@@ -52,11 +51,38 @@ def explain(data: str | bytes | None) -> str:
         return f"the transaction reverted with unknown error 0x{selector.hex()}"
     item = known[1]
     args = decode([artifacts.param_type(i) for i in item["inputs"]], body)
+    if item["name"] == "GovernorUnexpectedProposalState":
+        return _unexpected_state(args[1], args[2])
     args = [_shown(a) for a in args]
     template = _WORDS.get(item["name"])
     if template:
         return template.format(*args)
     return f"{item['name']}({', '.join(str(a) for a in args)})"
+
+
+_STATES = ("pending", "active", "canceled", "defeated", "succeeded", "queued", "expired", "executed")
+_STATE_WORDS = {
+    "pending": "voting has not opened yet",
+    "active": "voting is still open",
+    "canceled": "the proposal was canceled",
+    "defeated": "the proposal was defeated",
+    "succeeded": "the proposal has passed and waits to be queued",
+    "queued": "the proposal is queued in the timelock",
+    "expired": "the proposal has expired",
+    "executed": "the proposal has already been executed",
+}
+
+
+def _unexpected_state(current: int, expected: bytes) -> str:
+    """`GovernorUnexpectedProposalState` in words: what the proposal is, and what this step needs."""
+    bitmap = int.from_bytes(expected, "big")
+    wanted = [name for bit, name in enumerate(_STATES) if bitmap >> bit & 1]
+    state = _STATES[current] if current < len(_STATES) else str(current)
+    if state in ("succeeded", "queued", "defeated", "executed", "expired", "canceled") and "active" in wanted:
+        words = "voting has closed"
+    else:
+        words = _STATE_WORDS.get(state, f"the proposal is {state}")
+    return f"{words} (this needs it {' or '.join(wanted) or 'in another state'})"
 
 
 def explain_exception(exc: BaseException) -> str | None:

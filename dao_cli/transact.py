@@ -10,6 +10,7 @@ the node signs for (the unlocked development accounts of a local Anvil or Ganach
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -104,6 +105,8 @@ def _short(value: Any) -> str:
     text = str(value)
     if isinstance(value, int) and len(text) > 24:
         return text[:8] + "…" + text[-6:]
+    if isinstance(value, str) and re.fullmatch(r"0x[0-9a-fA-F]{40}", text):
+        return text
     if isinstance(value, str):
         first = text.strip().splitlines()[0] if text.strip() else text
         if first != text.strip() or len(first) > 60:

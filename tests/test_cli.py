@@ -300,7 +300,7 @@ def test_a_payment_from_the_treasury_is_proposed_voted_and_executed(founded, run
         1, "--json", "propose", "pay", garden, "1.5", "--title", "Community garden", "-d", "Seeds and tools."
     ).json()
     assert created["number"] == 1 and created["state"] == "pending" and created["kind"] == "ordinary"
-    one_line_error(founded(2, "vote", "1", "for", expect=1), "not in a state that allows this")
+    one_line_error(founded(2, "vote", "1", "for", expect=1), "voting has not opened yet")
 
     open_voting()
     founded(1, "vote", "1", "for", "--reason", "good for the neighbourhood")
@@ -327,6 +327,7 @@ def test_a_payment_from_the_treasury_is_proposed_voted_and_executed(founded, run
 
     close_voting()
     assert run_coop("--json", "proposal", "show", "1").json()["state"] == "defeated"  # 1 for, 1 against
+    one_line_error(founded(7, "vote", "1", "for", expect=1), "voting has closed (this needs it active)")
 
 
 def test_a_resolution_runs_to_execution_and_mints_tokens(founded, run_coop):
@@ -340,7 +341,7 @@ def test_a_resolution_runs_to_execution_and_mints_tokens(founded, run_coop):
     for voter in (1, 2, 3):
         founded(voter, "vote", "1", "for")
         founded(voter, "vote", "2", "for")
-    one_line_error(founded(1, "queue", "1", expect=1), "not in a state that allows this")
+    one_line_error(founded(1, "queue", "1", expect=1), "voting is still open (this needs it succeeded)")
     close_voting()
     listed = run_coop("--json", "proposals", "--state", "succeeded").json()
     assert [p["number"] for p in listed] == [1, 2]
