@@ -38,7 +38,7 @@ echo "== brownie $(1) on network $(2), 127.0.0.1:$$port"; \
 COOP_CHAIN_PORT="$$port" $(BROWNIE) $(1) --network $(2)
 endef
 
-.PHONY: help install venv node compiler tools lint compile test test-anvil test-ganache demo clean distclean
+.PHONY: help install venv node compiler tools browser lint compile test test-anvil test-ganache demo clean distclean
 
 help:
 	@echo "make install       venv (.venv, pip -e .[dev]) + npm ci + solc $(SOLC_VERSION) + chain tools"
@@ -72,6 +72,24 @@ $(SOLC_BIN): toolchain/install_solc.py toolchain/solc-wrapper.js $(VENV_STAMP) $
 	$(PY) toolchain/install_solc.py --smoke
 	@touch $@
 
+# Headless Chromium for the HTML report's test, from Debian's package `chromium` (CI runs as root on a
+# fresh machine); only the test targets need it. Where it cannot be installed (no root, no sudo, no apt)
+# it says so and goes on, and the report's test then fails naming `make browser`.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if ! command -v apt-get >/dev/null; then sudo=none; \
+	  elif [ "$$(id -u)" -eq 0 ]; then sudo=; \
+	  elif command -v sudo >/dev/null; then sudo=sudo; \
+	  else sudo=none; fi; \
+	  if [ "$$sudo" = none ]; then \
+	    echo "browser: /usr/bin/chromium is missing and cannot be installed here (Debian's chromium, as root);" \
+	      "the HTML report's test fails without it" >&2; \
+	  else \
+	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q; \
+	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; \
+	  fi; \
+	fi
+
 # anvil/ganache in the venv too, for `source .venv/bin/activate` users.
 tools: $(TOOL_LINKS)
 $(TOOL_LINKS): $(VENV)/bin/%: $(NPM_STAMP) | $(VENV_STAMP)
@@ -87,13 +105,13 @@ compile: install
 
 test: lint test-anvil
 
-test-anvil: install
+test-anvil: install browser
 	@$(call brownie_on_chain,test $(TEST_ARGS),$(ANVIL_NETWORK))
 
 # Ganache cannot run at base fee 0: pay a 1 wei tip over its base fee
 # (see brownie-config.yaml).
 test-ganache: export COOP_PRIORITY_FEE ?= 1 wei
-test-ganache: install
+test-ganache: install browser
 	@$(call brownie_on_chain,test $(TEST_ARGS),$(GANACHE_NETWORK))
 
 # `coop demo` starts a fresh Anvil of its own (not the embedded chain `coop node` keeps) and stops it.

@@ -41,7 +41,8 @@ __all__ = ["Action", "Cooperative", "Proposal", "KINDS", "PROPOSAL_STATES", "SUP
 class Proposal:
     """A proposal as created on chain: its id, its calls and its description (from `ProposalCreated`)."""
 
-    def __init__(self, args: Any) -> None:
+    def __init__(self, args: Any, tx: str | None = None) -> None:
+        self.tx = tx  # the transaction that created it
         self.id: int = args["proposalId"]
         self.proposer: str = args["proposer"]
         self.actions = tuple(
@@ -430,7 +431,7 @@ class Cooperative:
     def proposals(self) -> list[Proposal]:
         """Every proposal of this cooperative, oldest first."""
         logs = self.governor.events.ProposalCreated().get_logs(from_block=self.deployment.block)
-        return [Proposal(log["args"]) for log in logs]
+        return [Proposal(log["args"], "0x" + bytes(log["transactionHash"]).hex()) for log in logs]
 
     def proposal(self, proposal_id: int) -> Proposal:
         """The proposal's calls and description, read from its ProposalCreated event."""

@@ -130,6 +130,10 @@ def prepare(w3: Web3, sender: Sender, call: Any, value: int = 0) -> Prepared:
     # its estimate). So leave a wide margin: unused gas is not paid for.
     tx["gas"] = tx["gas"] * GAS_MARGIN_PERCENT // 100 + GAS_MARGIN_FIXED
     fee_per_gas = tx.get("maxFeePerGas", tx.get("gasPrice", 0))
+    # the node will want value + gas limit x max fee on the account before it takes the transaction (some
+    # nodes' estimates do not check the balance): say so now, before asking anything
+    if w3.eth.get_balance(sender.address) < value + tx["gas"] * fee_per_gas:
+        raise TransactionFailed(_NO_FUNDS.format(sender.address))
     return Prepared(
         tx=tx,
         description=getattr(call, "description", None) or describe_call(call),
@@ -141,11 +145,14 @@ def prepare(w3: Web3, sender: Sender, call: Any, value: int = 0) -> Prepared:
     )
 
 
+_NO_FUNDS = "{} has not enough ETH for this transaction (value plus gas); nothing was sent"
+
+
 def _funds(exc: BaseException, sender: Sender) -> str | None:
     """The node's "insufficient funds" in words (nothing was sent)."""
     message = node_message(exc) or ""
     if "insufficient funds" in message.lower():
-        return f"{sender.address} has not enough ETH for this transaction (value plus gas); nothing was sent"
+        return _NO_FUNDS.format(sender.address)
     return None
 
 

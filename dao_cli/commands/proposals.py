@@ -75,13 +75,14 @@ def _submit(
     if proposal_id is None:
         ctx.transacted(None, "")
         return
-    number = len(coop.proposals())
+    number, made = next((n, p) for n, p in enumerate(coop.proposals(), start=1) if p.id == proposal_id)
     receipt_info = coop.proposal_details(proposal_id)
     ctx.out.result(
-        {"number": number, "id": str(proposal_id), **receipt_info},
+        {"number": number, "tx": made.tx, **receipt_info},
         [
             f"proposal {number} created: {title}",
             f"  id {proposal_id}",
+            f"  tx {made.tx}",
             f"  kind {receipt_info['kind']} (needs {receipt_info['required_majority']} of votes cast),"
             f" voting opens {date(receipt_info['snapshot'])}, closes {date(receipt_info['deadline'])}",
         ],
