@@ -15,7 +15,7 @@ from .context import AppContext
 from .errors import CoopError
 
 # The modules whose commands `coop` offers (`coop --help` lists the commands by name).
-COMMAND_MODULES = ("coop", "members", "proposals", "token", "accounts", "node", "demo")
+COMMAND_MODULES = ("coop", "members", "proposals", "token", "audit", "accounts", "node", "demo")
 
 
 #: The root group's options, which people also write after the command (`coop vote 1 for --yes`), as

@@ -5,50 +5,116 @@ The CLI shows them after each transaction; the audit reads the same decoding for
 
 from __future__ import annotations
 
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
 
 from . import artifacts
 
 
+@dataclass(frozen=True)
+class _Decoder:
+    """How to read one event's log: its name, the indexed inputs (from the topics) and the others (from the
+    data), each as (name, ABI type), in the ABI's order."""
+
+    name: str
+    inputs: tuple[tuple[str, str, bool], ...]  # (name, type, indexed)
+
+    @property
+    def data_types(self) -> list[str]:
+        return [t for _, t, indexed in self.inputs if not indexed]
+
+
 @cache
-def _events_by_topic() -> dict[tuple[bytes, int], dict[str, Any]]:
-    """Event ABIs by (topic 0, number of indexed inputs): ERC-20 and ERC-721 `Transfer` share a topic."""
+def _decoders() -> dict[tuple[bytes, int], _Decoder]:
+    """Event decoders by (topic 0, number of indexed inputs): ERC-20 and ERC-721 `Transfer` share a topic."""
     from eth_utils import event_signature_to_log_topic
 
-    table: dict[tuple[bytes, int], dict[str, Any]] = {}
+    table: dict[tuple[bytes, int], _Decoder] = {}
     for contract in artifacts.CONTRACTS:
         for item in artifacts.abi(contract):
             if item.get("type") == "event" and not item.get("anonymous"):
-                types = ",".join(artifacts.param_type(i) for i in item["inputs"])
-                topic = event_signature_to_log_topic(f"{item['name']}({types})")
+                types = [artifacts.param_type(i) for i in item["inputs"]]
+                topic = event_signature_to_log_topic(f"{item['name']}({','.join(types)})")
                 indexed = sum(1 for i in item["inputs"] if i.get("indexed"))
-                table.setdefault((topic, indexed), item)
+                inputs = tuple(
+                    (i["name"], t, bool(i.get("indexed"))) for i, t in zip(item["inputs"], types, strict=True)
+                )
+                table.setdefault((topic, indexed), _Decoder(item["name"], inputs))
     return table
 
 
-def decode_log(log: Any) -> dict[str, Any] | None:
-    """{"event", "address", "args", "log_index"} for a log of a shipped contract's event, else None."""
-    from eth_abi.codec import ABICodec
-    from eth_abi.registry import registry
-    from web3._utils.events import get_event_data
+def _hashed(abi_type: str) -> bool:
+    """Indexed values of dynamic types are stored as their hash: the topic is all there is."""
+    return abi_type in ("string", "bytes") or abi_type.endswith("]") or abi_type.startswith("(")
 
-    topics = log["topics"]
+
+def decode_log(log: Any) -> dict[str, Any] | None:
+    """{"event", "address", "args", "log_index"} for a log of a shipped contract's event, else None.
+
+    Decoded with eth_abi directly (web3's event machinery costs ten times as much, which a history of
+    100,000 votes feels); topics and data may be bytes or 0x-hex."""
+    from eth_abi import decode
+
+    topics = [_raw(t) for t in log["topics"]]
     if not topics:
         return None
-    item = _events_by_topic().get((bytes(topics[0]), len(topics) - 1))
-    if item is None:
+    decoder = _decoders().get((topics[0], len(topics) - 1))
+    if decoder is None:
         return None
     try:
-        decoded = get_event_data(ABICodec(registry), item, log)
+        data = iter(decode(decoder.data_types, _raw(log["data"])))
+        indexed = iter(topics[1:])
+        args = {}
+        for name, abi_type, is_indexed in decoder.inputs:
+            if not is_indexed:
+                value = next(data)
+            elif _hashed(abi_type):
+                value = next(indexed)
+            else:
+                value = _topic_value(abi_type, next(indexed))
+            args[name] = _plain(value, abi_type)
     except Exception:
         return None
     return {
-        "event": decoded["event"],
-        "address": decoded["address"],
-        "args": {k: _plain(v) for k, v in decoded["args"].items()},
-        "log_index": log["logIndex"],
+        "event": decoder.name,
+        "address": _checksum(str(log["address"])),
+        "args": args,
+        "log_index": _number(log["logIndex"]),
     }
+
+
+def _topic_value(abi_type: str, topic: bytes) -> Any:
+    """A static indexed value from its 32-byte topic (the common types without eth_abi's overhead)."""
+    if abi_type == "address":
+        return "0x" + topic[12:].hex()
+    if abi_type.startswith("uint"):
+        return int.from_bytes(topic, "big")
+    if abi_type == "bool":
+        return topic[-1] == 1
+    if abi_type == "bytes32":
+        return topic
+    from eth_abi import decode
+
+    return decode([abi_type], topic)[0]
+
+
+@lru_cache(maxsize=65536)
+def _checksum(address: str) -> str:
+    """Checksummed addresses, remembered: a history repeats the same few thousand addresses."""
+    from eth_utils import to_checksum_address
+
+    return to_checksum_address(address)
+
+
+def _raw(value: Any) -> bytes:
+    if isinstance(value, str):
+        return bytes.fromhex(value.removeprefix("0x"))
+    return bytes(value)
+
+
+def _number(value: Any) -> int:
+    return int(value, 16) if isinstance(value, str) else int(value)
 
 
 def decode_receipt(receipt: Any) -> list[dict[str, Any]]:
@@ -63,9 +129,13 @@ def describe(event: dict[str, Any], names: dict[str, str] | None = None) -> str:
     return f"{event['event']}({args})"
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, abi_type: str = "") -> Any:
+    """JSON-ready values: bytes as 0x-hex, addresses checksummed, lists for arrays and tuples."""
     if isinstance(value, bytes):
         return "0x" + value.hex()
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        inner = abi_type[: abi_type.rindex("[")] if abi_type.endswith("]") else ""
+        return [_plain(v, inner) for v in value]
+    if abi_type == "address" and isinstance(value, str):
+        return _checksum(value)
     return value

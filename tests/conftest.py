@@ -45,7 +45,8 @@ def board():
 
 
 @pytest.fixture(scope="module")
-def factory(deployer):
+def factory(module_isolation, deployer):
+    """The factory, deployed after brownie has reset the chain for the module (not before it)."""
     return deploy_factory(web3, Sender(deployer.address))
 
 

@@ -1,0 +1,1014 @@
+"""The cooperative's books from the chain alone: its history replayed into the member list (GenG §30), the
+capital accounts, the minutes of every resolution (GenG §47), the treasury and the token, and checks that
+the replay, the deployed code and the roles are what they must be.
+
+The replay (`Books`) is a pure function of the decoded events, so it can be run up to any block or date, and
+compared with what the contracts report (`verify`): an event left out or invented shows up as a finding.
+Nothing local is needed: the cooperative is found from any one of its addresses (`locate`), the events
+come from `chainlog`, and the few reads the minutes need are batched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import artifacts
+from .errors import CoopError
+
+if TYPE_CHECKING:
+    from web3 import Web3
+
+    from .deploy import Deployment
+
+ZERO = "0x" + "0" * 40
+KINDS = ("none", "ordinary", "statute-change", "new-duties", "dissolution")
+MAJORITY = {"ordinary": "1/2", "statute-change": "3/4", "new-duties": "9/10", "dissolution": "3/4"}
+SUPPORT = {0: "against", 1: "for", 2: "abstain"}
+ROLES = ("membership", "token", "governor", "timelock")
+CONTRACT_NAMES = {
+    "membership": "CoopMembership",
+    "token": "CoopToken",
+    "governor": "CoopGovernor",
+    "timelock": "CoopTimelock",
+}
+#: EIP-1167 minimal proxy runtime code around the implementation address (what `Clones.clone` deploys)
+CLONE_PREFIX = bytes.fromhex("363d3d373d3d3d363d73")
+CLONE_SUFFIX = bytes.fromhex("5af43d82803e903d91602b57fd5bf3")
+
+
+# --------------------------------------------------------------------------------------- finding the coop
+
+
+def locate(w3: Web3, address: str) -> Deployment:
+    """The whole cooperative from any one of its four addresses, read from the chain: the block where its
+    code appeared (binary search) holds the factory's `CooperativeCreated` event naming all four."""
+    from eth_utils import event_abi_to_log_topic
+
+    from .calls import checked_address
+    from .deploy import Deployment
+
+    address = checked_address(address, "cooperative address")
+    head = w3.eth.block_number
+    if not w3.eth.get_code(address, head):
+        raise CoopError(f"no contract at {address} on chain {w3.eth.chain_id}")
+    low, high = 0, head
+    while low < high:
+        middle = (low + high) // 2
+        if w3.eth.get_code(address, middle):
+            high = middle
+        else:
+            low = middle + 1
+    factory = w3.eth.contract(abi=artifacts.abi("CoopFactory"))
+    topic = event_abi_to_log_topic(factory.events.CooperativeCreated().abi)
+    logs = w3.eth.get_logs({"fromBlock": low, "toBlock": low, "topics": ["0x" + topic.hex()]})
+    for log in logs:
+        args = factory.events.CooperativeCreated().process_log(log)["args"]
+        if address in (args["membership"], args["token"], args["governor"], args["timelock"]):
+            return Deployment(
+                chain_id=w3.eth.chain_id,
+                block=low,
+                membership=args["membership"],
+                token=args["token"],
+                governor=args["governor"],
+                timelock=args["timelock"],
+            )
+    raise CoopError(f"{address} was not created by a coopdao factory (no CooperativeCreated in block {low})")
+
+
+# --------------------------------------------------------------------------------------- the replay
+
+
+@dataclass
+class Member:
+    """One line of the member list, as the events tell it."""
+
+    address: str
+    status: str = "active"
+    shares: int = 0
+    paid: int = 0
+    joined_at: int | None = None
+    notice_at: int | None = None
+    exit_at: int | None = None
+    excluded_at: int | None = None
+    exited_at: int | None = None
+    proxy: str | None = None
+    refund_claim: int = 0
+    refunded: int = 0
+    voting: bool = True
+
+    def row(self, share_price: int) -> dict[str, Any]:
+        return {
+            "address": self.address,
+            "status": self.status,
+            "shares": self.shares,
+            "paid": self.paid,
+            "subscribed": self.shares * share_price,
+            "joined_at": self.joined_at,
+            "notice_at": self.notice_at,
+            "exit_at": self.exit_at,
+            "excluded_at": self.excluded_at,
+            "exited_at": self.exited_at,
+            "proxy": self.proxy,
+            "refund_claim": self.refund_claim,
+            "refunded": self.refunded,
+        }
+
+
+@dataclass
+class Resolution:
+    """A proposal and what happened to it, as the events tell it."""
+
+    number: int
+    id: int
+    proposer: str
+    title: str
+    description: str
+    targets: list[str]
+    values: list[int]
+    calldatas: list[bytes]
+    snapshot: int
+    deadline: int
+    proposed_at: int
+    proposed_tx: str
+    kind: str = "ordinary"
+    votes: list[dict[str, Any]] = field(default_factory=list)
+    tally: dict[str, int] = field(default_factory=lambda: {"for": 0, "against": 0, "abstain": 0})
+    queued_tx: str | None = None
+    eta: int | None = None
+    executed_tx: str | None = None
+    canceled_tx: str | None = None
+
+
+class Books:
+    """The cooperative's books, built by replaying its events in order. `apply` takes one decoded event
+    (from chainlog: `event`, `args`, `address`, `block`, `time`, `tx`)."""
+
+    def __init__(self, deployment: Deployment, share_price: int) -> None:
+        self.deployment = deployment
+        self.contract_of = {getattr(deployment, r): r for r in ROLES}
+        self.share_price = share_price
+        self.members: dict[str, Member] = {}
+        self.applications: dict[str, dict[str, int]] = {}
+        self.escrow = 0
+        self.claims = 0
+        self.token_supply = 0
+        self.resolutions: dict[int, Resolution] = {}
+        self.proxies_at: list[tuple[int, str, str | None]] = []  # (time, principal, proxy), for minutes
+        self.roles: dict[tuple[str, str], set[str]] = {}  # (contract, role) -> holders
+        self.owner: dict[str, str] = {}
+        self.coin_flows: list[dict[str, Any]] = []
+        self.token_events: list[dict[str, Any]] = []
+        self.statute_changes: list[dict[str, Any]] = []
+        #: events whose own figures disagree with the replay so far (an event missing before them)
+        self.inconsistent: list[str] = []
+        self.votes: dict[str, int] = {}  # votes each member carries, from DelegateVotesChanged
+        self.series: dict[str, list[dict[str, Any]]] = {"members": [], "capital": []}
+        self.last_block = deployment.block
+        self.last_time = 0
+
+    # the derived totals the contracts keep as well ------------------------------------------------
+
+    @property
+    def member_count(self) -> int:
+        return sum(1 for m in self.members.values() if m.status in ("active", "leaving", "excluded"))
+
+    @property
+    def voting_members(self) -> int:
+        return sum(1 for m in self.members.values() if m.voting)
+
+    @property
+    def total_shares(self) -> int:
+        return sum(m.shares for m in self.members.values())
+
+    @property
+    def paid_in(self) -> int:
+        return sum(m.paid for m in self.members.values())
+
+    # replay -------------------------------------------------------------------------------------
+
+    def apply(self, event: dict[str, Any]) -> None:
+        handler = getattr(self, f"_on_{event['event']}", None)
+        if handler is not None:
+            handler(event, event["args"])
+        self.last_block, self.last_time = event["block"], event["time"]
+
+    def replay(self, events: Iterable[dict[str, Any]]) -> Books:
+        for event in events:
+            before = (self.member_count, self.paid_in, self.claims)
+            self.apply(event)
+            if (self.member_count, self.paid_in, self.claims) != before:
+                self._record_series(event["time"], event["block"])
+        return self
+
+    def _record_series(self, time: int, block: int) -> None:
+        self.series["members"].append({"time": time, "block": block, "count": self.member_count})
+        self.series["capital"].append(
+            {"time": time, "block": block, "paid": self.paid_in, "open_claims": self.claims}
+        )
+
+    def _member(self, address: str) -> Member:
+        if address not in self.members:
+            self.members[address] = Member(address)
+        return self.members[address]
+
+    # membership
+    def _on_Applied(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        self.applications[a["applicant"]] = {"shares": a["shares"], "escrow": a["escrow"], "time": e["time"]}
+        self.escrow += a["escrow"]
+
+    def _close_application(self, applicant: str) -> None:
+        application = self.applications.pop(applicant, None)
+        if application:
+            self.escrow -= application["escrow"]
+
+    def _on_ApplicationWithdrawn(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        self._close_application(a["applicant"])
+
+    def _on_Rejected(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        self._close_application(a["applicant"])
+
+    def _on_Admitted(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        # founders join at creation; everyone else through an application whose escrow becomes their capital
+        if e["block"] != self.deployment.block:
+            application = self.applications.get(a["member"], {})
+            self._expect(e, "escrow of the application", application.get("escrow"), a["paid"])
+        self._close_application(a["member"])
+        m = self.members[a["member"]] = Member(a["member"])  # a former member may join again
+        m.shares, m.paid, m.joined_at = a["shares"], a["paid"], e["time"]
+
+    def _on_SharesBought(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        m = self._member(a["member"])
+        m.shares += a["shares"]
+        m.paid += a["amount"]
+
+    def _on_CapitalPaidIn(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        self._member(a["member"]).paid += a["amount"]
+
+    def _on_SharesTransferred(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        giver, taker = self._member(a["from"]), self._member(a["to"])
+        giver.shares -= a["shares"]
+        giver.paid -= a["value"]
+        taker.shares += a["shares"]
+        taker.paid += a["value"]
+
+    def _on_NoticeGiven(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        m = self._member(a["member"])
+        m.status, m.notice_at, m.exit_at = "leaving", e["time"], a["exitAt"]
+
+    def _on_Excluded(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        m = self._member(a["member"])
+        m.status, m.excluded_at, m.exit_at, m.voting = "excluded", e["time"], a["exitAt"], False
+
+    def _expect(self, e: dict[str, Any], what: str, replayed: Any, told: Any) -> None:
+        if replayed != told:
+            self.inconsistent.append(f"{e['event']} in block {e['block']}: {what} {told}, replay {replayed}")
+
+    def _on_Exited(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        m = self._member(a["member"])
+        self._expect(
+            e, "status before the exit", m.status, "leaving" if m.status != "excluded" else "excluded"
+        )
+        self._expect(e, "shares", m.shares, a["shares"])
+        self._expect(e, "paid-in capital", m.paid, a["refundClaim"])
+        m.status, m.exited_at, m.voting = "exited", e["time"], False
+        m.shares, m.paid = 0, 0
+        m.refund_claim += a["refundClaim"]
+        self.claims += a["refundClaim"]
+
+    def _on_RefundPaid(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        m = self._member(a["member"])
+        self._expect(e, "claim left", m.refund_claim - a["amount"], a["remainingClaim"])
+        m.refunded += a["amount"]
+        m.refund_claim = a["remainingClaim"]
+        self.claims -= a["amount"]
+
+    def _on_DelegateChanged(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        proxy = a["toDelegate"]
+        proxy = None if proxy in (ZERO, a["delegator"]) else proxy
+        if a["delegator"] in self.members:
+            self.members[a["delegator"]].proxy = proxy
+        self.proxies_at.append((e["time"], a["delegator"], proxy))
+
+    def _on_DelegateVotesChanged(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        self._expect(e, "votes before", self.votes.get(a["delegate"], 0), a["previousVotes"])
+        self.votes[a["delegate"]] = a["newVotes"]
+
+    def _on_StatuteChanged(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        if a["parameter"] == "sharePrice":
+            self.share_price = a["value"]
+        self.statute_changes.append({"block": e["block"], "time": e["time"], "tx": e["tx"], **a})
+
+    def _on_CapitalMovedToTreasury(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        self._flow(e, "in", "capital", a["amount"], self.deployment.membership)
+
+    # token
+    def _on_Transfer(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        if e["address"] != self.deployment.token:
+            return
+        timelock = self.deployment.timelock
+        if a["from"] == ZERO:
+            self.token_supply += a["value"]
+            self.token_events.append(self._token_event(e, "mint", a["value"], a["to"]))
+        elif a["to"] == ZERO:
+            self.token_supply -= a["value"]
+            self.token_events.append(self._token_event(e, "burn", a["value"], a["from"]))
+        if a["from"] == timelock and a["to"] != ZERO:
+            self._flow(e, "out", "token", a["value"], a["to"])
+        elif a["to"] == timelock and a["from"] != ZERO:
+            self._flow(e, "in", "token", a["value"], a["from"])
+
+    def _token_event(self, e: dict[str, Any], kind: str, amount: int, account: str) -> dict[str, Any]:
+        return {
+            "block": e["block"],
+            "time": e["time"],
+            "tx": e["tx"],
+            "kind": kind,
+            "amount": amount,
+            "account": account,
+            "resolution": None,
+        }
+
+    def _on_OwnershipTransferred(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        self.owner[self.contract_of.get(e["address"], e["address"])] = a["newOwner"]
+
+    # governor
+    def _on_ProposalCreated(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        description = a["description"]
+        first = description.strip().splitlines()[0] if description.strip() else ""
+        self.resolutions[a["proposalId"]] = Resolution(
+            number=len(self.resolutions) + 1,
+            id=a["proposalId"],
+            proposer=a["proposer"],
+            title=first.lstrip("# ").strip(),
+            description=description,
+            targets=list(a["targets"]),
+            values=list(a["values"]),
+            calldatas=[bytes.fromhex(str(c).removeprefix("0x")) for c in a["calldatas"]],
+            snapshot=a["voteStart"],
+            deadline=a["voteEnd"],
+            proposed_at=e["time"],
+            proposed_tx=e["tx"],
+        )
+
+    def _resolution(self, proposal_id: int) -> Resolution | None:
+        return self.resolutions.get(proposal_id)
+
+    def _on_ProposalKindSet(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        r = self._resolution(a["proposalId"])
+        if r:
+            r.kind = KINDS[a["kind"]]
+
+    def _on_VoteCast(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        r = self._resolution(a["proposalId"])
+        if r is None:
+            return
+        support = SUPPORT.get(a["support"], str(a["support"]))
+        r.tally[support] = r.tally.get(support, 0) + a["weight"]
+        r.votes.append(
+            {
+                "voter": a["voter"],
+                "support": support,
+                "weight": a["weight"],
+                "reason": a["reason"],
+                "principals": self.principals(a["voter"], r.snapshot),
+                "tx": e["tx"],
+                "time": e["time"],
+            }
+        )
+
+    _on_VoteCastWithParams = _on_VoteCast
+
+    def _on_ProposalQueued(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        r = self._resolution(a["proposalId"])
+        if r:
+            r.queued_tx, r.eta = e["tx"], a["etaSeconds"]
+
+    def _on_ProposalExecuted(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        r = self._resolution(a["proposalId"])
+        if r is None:
+            return
+        r.executed_tx = e["tx"]
+        for entry in self.coin_flows + self.token_events:
+            if entry["tx"] == e["tx"]:
+                entry["resolution"] = r.number
+
+    def _on_ProposalCanceled(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        r = self._resolution(a["proposalId"])
+        if r:
+            r.canceled_tx = e["tx"]
+
+    # timelock
+    def _on_CallExecuted(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        if a["value"]:
+            self._flow(e, "out", "coin", a["value"], a["target"])
+
+    def _on_RoleGranted(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        self.roles.setdefault((self.contract_of.get(e["address"], e["address"]), a["role"]), set()).add(
+            a["account"]
+        )
+
+    def _on_RoleRevoked(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        key = (self.contract_of.get(e["address"], e["address"]), a["role"])
+        self.roles.get(key, set()).discard(a["account"])
+
+    def _flow(self, e: dict[str, Any], direction: str, asset: str, amount: int, counterparty: str) -> None:
+        self.coin_flows.append(
+            {
+                "block": e["block"],
+                "time": e["time"],
+                "tx": e["tx"],
+                "direction": direction,
+                "asset": asset,
+                "amount": amount,
+                "counterparty": counterparty,
+                "resolution": None,
+            }
+        )
+
+    # questions --------------------------------------------------------------------------------------
+
+    def principals(self, proxy: str, timepoint: int) -> list[str]:
+        """The members whose vote `proxy` carried at `timepoint` (proxy appointments up to then)."""
+        current: dict[str, str | None] = {}
+        for time, principal, chosen in self.proxies_at:
+            if time > timepoint:
+                break
+            current[principal] = chosen
+        return [p for p, chosen in current.items() if chosen == proxy]
+
+    def member_rows(self, include_former: bool = True) -> list[dict[str, Any]]:
+        rows = [m.row(self.share_price) for m in self.members.values()]
+        return rows if include_former else [r for r in rows if r["status"] in ("active", "leaving")]
+
+    def capital(self) -> dict[str, Any]:
+        accounts = [
+            {
+                "address": m.address,
+                "status": m.status,
+                "subscribed": m.shares * self.share_price,
+                "paid": m.paid,
+                "refunded": m.refunded,
+                "open_claim": m.refund_claim,
+            }
+            for m in self.members.values()
+        ]
+        totals = {
+            key: sum(a[key] for a in accounts) for key in ("subscribed", "paid", "refunded", "open_claim")
+        }
+        totals["open_claims"] = totals.pop("open_claim")
+        totals["escrow"] = self.escrow
+        return {"accounts": accounts, "totals": totals}
+
+
+def replay(
+    deployment: Deployment,
+    events: list[dict[str, Any]],
+    share_price: int,
+    until_block: int | None = None,
+    until_time: int | None = None,
+) -> Books:
+    """The books as they stood at `until_block` or `until_time` (inclusive), from the events in order."""
+    chosen = [
+        e
+        for e in events
+        if (until_block is None or e["block"] <= until_block)
+        and (until_time is None or e["time"] <= until_time)
+    ]
+    return Books(deployment, share_price).replay(chosen)
+
+
+# --------------------------------------------------------------------------------------- chain reads
+
+
+def initial_share_price(w3: Web3, deployment: Deployment) -> int:
+    """The share price at creation: the replay starts from it (later changes come as StatuteChanged)."""
+    membership = w3.eth.contract(address=deployment.membership, abi=artifacts.abi("CoopMembership"))
+    return membership.functions.terms().call(block_identifier=deployment.block)[1]
+
+
+@dataclass
+class State:
+    """What the contracts themselves report at a block, to hold the replay against."""
+
+    block: int
+    totals: dict[str, int]
+    members: dict[str, dict[str, Any]]
+    resolutions: dict[int, dict[str, Any]]
+    roles: dict[str, bool]
+
+
+def read_state(
+    w3: Web3,
+    deployment: Deployment,
+    books: Books,
+    block: int,
+    batch: Callable[[list[tuple[str, list[Any]]]], list[Any]],
+) -> State:
+    """The contracts' own totals, each replayed member's entry, each resolution's state and counts, and
+    who holds the powers, at `block`; reads go out in JSON-RPC batches through `batch`."""
+    from eth_abi import decode
+
+    membership = w3.eth.contract(address=deployment.membership, abi=artifacts.abi("CoopMembership"))
+    token = w3.eth.contract(address=deployment.token, abi=artifacts.abi("CoopToken"))
+    governor = w3.eth.contract(address=deployment.governor, abi=artifacts.abi("CoopGovernor"))
+    timelock = w3.eth.contract(address=deployment.timelock, abi=artifacts.abi("CoopTimelock"))
+    reads: list[tuple[str, Any, str]] = []  # (key, function call, output type)
+
+    def want(key: str, call: Any, output: str) -> None:
+        reads.append((key, call, output))
+
+    m, t, g = membership.functions, token.functions, governor.functions
+    want("member_count", m.memberCount(), "uint256")
+    want("voting_members", m.votingMembers(), "uint256")
+    want("total_shares", m.totalShares(), "uint256")
+    want("paid_in", m.totalPaidIn(), "uint256")
+    want("escrow", m.escrowTotal(), "uint256")
+    want("claims", m.claimsTotal(), "uint256")
+    want("token_supply", t.totalSupply(), "uint256")
+    for address in books.members:
+        want(f"member:{address}", m.memberOf(address), "(uint8,uint32,uint96,uint48,uint48)")
+        want(f"claim:{address}", m.refundClaimOf(address), "uint256")
+    for pid in books.resolutions:
+        want(f"state:{pid}", g.state(pid), "uint8")
+        want(f"votes:{pid}", g.proposalVotes(pid), "(uint256,uint256,uint256)")
+    admin = timelock.functions.DEFAULT_ADMIN_ROLE().call()
+    holders = {a for (c, role), accounts in books.roles.items() if c == "timelock" for a in accounts}
+    for account in holders | {deployment.governor, deployment.membership, deployment.token}:
+        want(f"admin:{account}", timelock.functions.hasRole(admin, account), "bool")
+    want("token_owner", t.owner(), "address")
+    want("governance", m.governance(), "address")
+    want("executor", g.timelock(), "address")
+
+    at = hex(block)
+    calls = [("eth_call", [{"to": c.address, "data": c._encode_transaction_data()}, at]) for _, c, _ in reads]
+    results = batch(calls)
+    values: dict[str, Any] = {}
+    for (key, _, output), raw in zip(reads, results, strict=True):
+        decoded = decode([output], bytes.fromhex(str(raw).removeprefix("0x")))[0]
+        values[key] = decoded
+    from eth_utils import to_checksum_address
+
+    from .cooperative import MEMBER_STATUS
+
+    members = {}
+    for address in books.members:
+        status, shares, paid, joined, exit_at = values[f"member:{address}"]
+        members[address] = {
+            "status": MEMBER_STATUS[status],
+            "shares": shares,
+            "paid": paid,
+            "exit_at": exit_at or None,
+            "refund_claim": values[f"claim:{address}"],
+        }
+    states = ("pending", "active", "canceled", "defeated", "succeeded", "queued", "expired", "executed")
+    resolutions = {}
+    for pid in books.resolutions:
+        against, for_, abstain = values[f"votes:{pid}"]
+        resolutions[pid] = {
+            "state": states[values[f"state:{pid}"]],
+            "tally": {"for": for_, "against": against, "abstain": abstain},
+        }
+    roles = {key.split(":", 1)[1]: value for key, value in values.items() if key.startswith("admin:")}
+    totals = {
+        k: values[k]
+        for k in (
+            "member_count",
+            "voting_members",
+            "total_shares",
+            "paid_in",
+            "escrow",
+            "claims",
+            "token_supply",
+        )
+    }
+    totals_addresses = {k: to_checksum_address(values[k]) for k in ("token_owner", "governance", "executor")}
+    return State(block, {**totals, **totals_addresses}, members, resolutions, roles)
+
+
+# --------------------------------------------------------------------------------------- verification
+
+
+def verify_replay(books: Books, state: State) -> list[dict[str, Any]]:
+    """(1) The history replayed gives exactly the contracts' state: every difference is a finding."""
+    findings = []
+
+    def check(name: str, replayed: Any, reported: Any) -> None:
+        ok = replayed == reported
+        message = f"{name}: replay {replayed}, contracts {reported}"
+        findings.append({"check": f"replay: {name}", "ok": ok, "message": message})
+
+    findings.append(
+        {
+            "check": "replay: events agree with each other",
+            "ok": not books.inconsistent,
+            "message": "; ".join(books.inconsistent[:3]) + ("…" if len(books.inconsistent) > 3 else "")
+            if books.inconsistent
+            else "every event's own figures follow from the events before it",
+        }
+    )
+    totals = state.totals
+    check("members", books.member_count, totals["member_count"])
+    check("members with a vote", books.voting_members, totals["voting_members"])
+    check("shares", books.total_shares, totals["total_shares"])
+    check("paid-in capital", books.paid_in, totals["paid_in"])
+    check("escrow", books.escrow, totals["escrow"])
+    check("refund claims", books.claims, totals["claims"])
+    check("token supply", books.token_supply, totals["token_supply"])
+    wrong = [
+        a
+        for a, m in books.members.items()
+        if (m.status, m.shares, m.paid, m.refund_claim)
+        != tuple(state.members[a][k] for k in ("status", "shares", "paid", "refund_claim"))
+    ]
+    differ = f"; differ: {', '.join(wrong[:5])}" + ("…" if len(wrong) > 5 else "") if wrong else ""
+    findings.append(
+        {
+            "check": "replay: member entries",
+            "ok": not wrong,
+            "message": f"{len(books.members) - len(wrong)} of {len(books.members)} entries agree{differ}",
+        }
+    )
+    disagree = []
+    for pid, r in books.resolutions.items():
+        reported = state.resolutions[pid]
+        if r.tally != reported["tally"] or _replayed_state(r) not in (None, reported["state"]):
+            disagree.append(r.number)
+    findings.append(
+        {
+            "check": "replay: resolutions",
+            "ok": not disagree,
+            "message": f"{len(books.resolutions)} resolutions, counts and outcomes "
+            + ("agree" if not disagree else f"differ for {', '.join(map(str, disagree))}"),
+        }
+    )
+    return findings
+
+
+def _replayed_state(r: Resolution) -> str | None:
+    """The state the events prove (executed, canceled, queued), or None where only the clock decides."""
+    if r.executed_tx:
+        return "executed"
+    if r.canceled_tx:
+        return "canceled"
+    if r.queued_tx:
+        return "queued"
+    return None
+
+
+def verify_powers(books: Books, state: State, deployment: Deployment) -> list[dict[str, Any]]:
+    """(3) Nobody but the timelock holds an admin role; every power answers to the assembly."""
+    admins = sorted(a for a, held in state.roles.items() if held)
+    replayed = sorted(books.roles.get(("timelock", "0x" + "00" * 32), set()))
+    findings = [
+        {
+            "check": "powers: timelock admin",
+            "ok": admins == [deployment.timelock] or admins == [],
+            "message": f"DEFAULT_ADMIN_ROLE held by {', '.join(admins) or 'nobody but the timelock itself'}",
+        },
+        {
+            "check": "powers: admin role history",
+            "ok": replayed in ([deployment.timelock], []),
+            "message": f"by the events, admins are {', '.join(replayed) or 'none'}",
+        },
+    ]
+    for key, what in (
+        ("token_owner", "token owner"),
+        ("governance", "member list's governance"),
+        ("executor", "governor's executor"),
+    ):
+        holder = state.totals[key]
+        findings.append(
+            {
+                "check": f"powers: {what}",
+                "ok": holder == deployment.timelock,
+                "message": f"{what} is {holder}"
+                + ("" if holder == deployment.timelock else " (not the timelock)"),
+            }
+        )
+    return findings
+
+
+def masked_runtime(code: bytes) -> bytes:
+    """Runtime code with the operands of zero-valued PUSH32s in the compiler's output masked: that is where
+    solc leaves room for immutables, filled in at deployment."""
+    out = bytearray(code)
+    i = 0
+    while i < len(code):
+        op = code[i]
+        if 0x60 <= op <= 0x7F:
+            size = op - 0x5F
+            if op == 0x7F and code[i + 1 : i + 33] == bytes(32):
+                out[i + 1 : i + 33] = b"\xff" * 32
+            i += size
+        i += 1
+    return bytes(out)
+
+
+def matches_artifact(chain_code: bytes, name: str) -> bool:
+    """Whether deployed runtime code is the shipped contract `name`, immutables masked."""
+    expected = bytes.fromhex(artifacts.load(name)["deployedBytecode"].removeprefix("0x"))
+    if len(chain_code) != len(expected):
+        return False
+    mask = masked_runtime(expected)
+    return all(m == 0xFF and e == 0 or c == e for c, e, m in zip(chain_code, expected, mask, strict=True))
+
+
+def verify_code(w3: Web3, deployment: Deployment) -> list[dict[str, Any]]:
+    """(2) Each contract is a clone of an implementation whose code is the one the toolkit compiles."""
+    findings = []
+    for role in ROLES:
+        address = getattr(deployment, role)
+        code = bytes(w3.eth.get_code(address))
+        name = CONTRACT_NAMES[role]
+        if code.startswith(CLONE_PREFIX) and code.endswith(CLONE_SUFFIX) and len(code) == 45:
+            implementation = w3.to_checksum_address(code[10:30])
+            ok = matches_artifact(bytes(w3.eth.get_code(implementation)), name)
+            message = f"{role}: a clone of {implementation}, " + (
+                f"whose code is {name} as compiled from the sources" if ok else f"whose code is NOT {name}"
+            )
+        else:
+            ok = matches_artifact(code, name)
+            message = f"{role}: " + ("the code is" if ok else "the code is NOT") + f" {name}"
+        findings.append({"check": f"code: {role}", "ok": ok, "message": message})
+    return findings
+
+
+# --------------------------------------------------------------------------------------- the whole audit
+
+
+def load_events(
+    reader: Any,
+    deployment: Deployment,
+    to_block: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Every event of the cooperative's four contracts from its creation block, decoded, in order, with the
+    block's time, the transaction's sender (`actor`) and the contract's role."""
+    addresses = [getattr(deployment, role) for role in ROLES]
+    events = reader.events(addresses, deployment.block, to_block, progress=progress)
+    times = reader.block_times(e["block"] for e in events)
+    senders = reader.senders(e["tx"] for e in events)
+    role_of = {getattr(deployment, role): role for role in ROLES}
+    for e in events:
+        e["time"] = times[e["block"]]
+        e["actor"] = senders[e["tx"].lower()] if e["tx"].lower() in senders else senders.get(e["tx"])
+        e["contract"] = role_of.get(e["address"], e["address"])
+    return events
+
+
+def resolve_at(reader: Any, at: str | None) -> int:
+    """The block an `--at` names: a block number, or a date/time (UTC) meaning the last block at or before
+    it (binary search over block times); the head when None."""
+    from datetime import UTC, datetime
+
+    head = reader.head()
+    if at is None:
+        return head
+    text = str(at).strip()
+    if text.isdigit():
+        block = int(text)
+        if block > head:
+            raise CoopError(f"block {block} is beyond the chain's head ({head})")
+        return block
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise CoopError(
+            f"--at takes a block number or a date such as 2027-01-31 or 2027-01-31T12:00, got {at!r}"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    target = int(moment.timestamp())
+    if reader.block_times([0])[0] > target:
+        raise CoopError(f"{at} is before the chain's first block")
+    low, high = 0, head
+    while low < high:
+        middle = (low + high + 1) // 2
+        if reader.block_times([middle])[middle] <= target:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def build(
+    w3: Web3,
+    reader: Any,
+    deployment: Deployment,
+    name: str,
+    at_block: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    events: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The whole audit at `at_block` (the head if None), in the shape `report.write_report` and the
+    `coop audit` commands show: members, capital, minutes, treasury, token, series, findings, history."""
+    block = reader.head() if at_block is None else at_block
+    if events is None:
+        events = load_events(reader, deployment, block, progress)
+    events = [e for e in events if e["block"] <= block]
+    block_time = reader.block_times([block])[block]
+    books = replay(deployment, events, initial_share_price(w3, deployment))
+    state = read_state(w3, deployment, books, block, reader.batch)
+    currency = currency_of(w3, deployment)
+    token = w3.eth.contract(address=deployment.token, abi=artifacts.abi("CoopToken"))
+    findings = (
+        verify_replay(books, state) + verify_powers(books, state, deployment) + verify_code(w3, deployment)
+    )
+    flows, series = treasury(reader, deployment, books, block, currency["symbol"])
+    return {
+        "cooperative": {
+            "name": name,
+            "chain_id": deployment.chain_id,
+            "contracts": {role: getattr(deployment, role) for role in ROLES},
+            "created_block": deployment.block,
+            "created_at": reader.block_times([deployment.block])[deployment.block],
+        },
+        "block": block,
+        "block_time": block_time,
+        "currency": currency,
+        "token": {"symbol": token.functions.symbol().call(), "decimals": 18},
+        "members": books.member_rows(),
+        "capital": books.capital(),
+        "minutes": minutes(w3, deployment, books, state, reader.batch, block, block_time),
+        "treasury": {"flows": flows},
+        "token_events": books.token_events,
+        "series": {**books.series, "treasury": series},
+        "findings": findings,
+        "history": history_rows(events),
+    }
+
+
+def currency_of(w3: Web3, deployment: Deployment) -> dict[str, Any]:
+    membership = w3.eth.contract(address=deployment.membership, abi=artifacts.abi("CoopMembership"))
+    payment = membership.functions.terms().call()[0]
+    if int(payment, 16) == 0:
+        return {"symbol": "ETH", "decimals": 18}
+    token = w3.eth.contract(address=payment, abi=artifacts.abi("CoopToken"))
+    return {"symbol": token.functions.symbol().call(), "decimals": token.functions.decimals().call()}
+
+
+def minutes(
+    w3: Web3,
+    deployment: Deployment,
+    books: Books,
+    state: State,
+    batch: Callable[[list[tuple[str, list[Any]]]], list[Any]],
+    block: int,
+    block_time: int,
+) -> list[dict[str, Any]]:
+    """The minutes of every resolution (GenG §47): kind, required majority, quorum and the members with a
+    vote at its snapshot, the counts, who voted how (and for whom, as proxy), the outcome, the execution."""
+    from eth_abi import decode
+
+    governor = w3.eth.contract(address=deployment.governor, abi=artifacts.abi("CoopGovernor"))
+    membership = w3.eth.contract(address=deployment.membership, abi=artifacts.abi("CoopMembership"))
+    closed = [r for r in books.resolutions.values() if r.snapshot < block_time]
+    calls = []
+    for r in closed:
+        for call in (
+            governor.functions.quorum(r.snapshot),
+            membership.functions.getPastTotalSupply(r.snapshot),
+        ):
+            calls.append(
+                ("eth_call", [{"to": call.address, "data": call._encode_transaction_data()}, hex(block)])
+            )
+    answers = batch(calls) if calls else []
+    numbers = [decode(["uint256"], bytes.fromhex(str(a).removeprefix("0x")))[0] for a in answers]
+    fixed = {r.id: (numbers[2 * i], numbers[2 * i + 1]) for i, r in enumerate(closed)}
+    rows = []
+    for r in books.resolutions.values():
+        quorum, eligible = fixed.get(r.id, (None, None))
+        rows.append(
+            {
+                "number": r.number,
+                "id": str(r.id),
+                "title": r.title,
+                "proposer": r.proposer,
+                "kind": r.kind,
+                "required_majority": MAJORITY.get(r.kind, "?"),
+                "quorum": quorum,
+                "eligible": eligible,
+                "for": r.tally.get("for", 0),
+                "against": r.tally.get("against", 0),
+                "abstain": r.tally.get("abstain", 0),
+                "state": state.resolutions[r.id]["state"],
+                "proposed_at": r.proposed_at,
+                "proposed_tx": r.proposed_tx,
+                "snapshot": r.snapshot,
+                "deadline": r.deadline,
+                "queued_tx": r.queued_tx,
+                "executed_tx": r.executed_tx,
+                "votes": r.votes,
+            }
+        )
+    return rows
+
+
+def treasury(
+    reader: Any, deployment: Deployment, books: Books, block: int, currency: str, limit: int = 2000
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The treasury's flows, with the resolution that authorised each outflow, and its coin balance over
+    time (at most `limit` points).
+
+    Coin paid to the treasury leaves no event, so it is found from the balance: the balance is read at
+    every block where the treasury's events moved coin, and where it changed beyond what those events
+    explain, the change is narrowed down by bisection to the block it happened in, and that block's
+    transactions to the treasury name the payer."""
+    names = {"coin": "ETH", "capital": currency, "token": "token"}
+    flows = [{**f, "asset": names[f["asset"]]} for f in books.coin_flows if f["block"] <= block]
+    blocks = sorted({deployment.block, block, *(f["block"] for f in flows)})
+    balances = reader.balances(deployment.timelock, blocks)
+    found: list[tuple[int, int]] = []  # (block, amount) of payments no event names
+    if balances[blocks[0]]:
+        found.append((blocks[0], balances[blocks[0]]))
+    for before, after in zip(blocks, blocks[1:], strict=False):
+        explained = sum(
+            f["amount"] if f["direction"] == "in" else -f["amount"]
+            for f in flows
+            if before < f["block"] <= after and f["asset"] == "ETH"
+        )
+        unexplained = balances[after] - balances[before] - explained
+        if not unexplained:
+            continue
+        # the events' flows happen at `after` (every flow's block is a sample): what changed before it
+        # is bisected, what is left over happened in `after` itself
+        if after - 1 > before:
+            balances.update(reader.balances(deployment.timelock, [after - 1]))
+            if balances[after - 1] != balances[before]:
+                found += _changes(reader, deployment.timelock, before, after - 1, balances, limit)
+            unexplained = balances[after] - balances[after - 1] - explained
+        if unexplained:
+            found.append((after, unexplained))
+    known = sorted(set(blocks) | {n for n, _ in found})
+    if len(known) > limit:
+        step = len(known) / limit
+        known = sorted({known[int(i * step)] for i in range(limit)} | {deployment.block, block})
+    balances.update(reader.balances(deployment.timelock, [n for n in known if n not in balances]))
+    times = reader.block_times(known + [n for n, _ in found])
+    payers = _payers(reader, deployment.timelock, [n for n, amount in found if amount > 0])
+    for number, amount in found:
+        tx, payer = payers.get(number, (None, None))
+        flows.append(
+            {
+                "block": number,
+                "time": times[number],
+                "tx": tx,
+                "direction": "in" if amount > 0 else "out",
+                "asset": "ETH",
+                "amount": abs(amount),
+                "counterparty": payer,
+                "resolution": None,
+            }
+        )
+    series = [{"time": times[n], "block": n, "balance": balances[n]} for n in known]
+    return sorted(flows, key=lambda f: (f["block"], f["direction"] != "in")), series
+
+
+def _changes(
+    reader: Any, address: str, low: int, high: int, balances: dict[int, int], budget: int
+) -> list[tuple[int, int]]:
+    """The blocks in (low, high] where `address`'s balance changed, by bisection (balances known at both
+    ends); past `budget` reads the rest is dated at `high`."""
+    if high - low == 1 or budget <= 0:
+        return [(high, balances[high] - balances[low])]
+    middle = (low + high) // 2
+    balances.update(reader.balances(address, [middle]))
+    parts = []
+    if balances[middle] != balances[low]:
+        parts += _changes(reader, address, low, middle, balances, budget // 2)
+    if balances[high] != balances[middle]:
+        parts += _changes(reader, address, middle, high, balances, budget // 2)
+    return parts
+
+
+def _payers(reader: Any, address: str, blocks: list[int]) -> dict[int, tuple[str, str]]:
+    """{block: (tx, sender)} of a transaction in each block that sent coin straight to `address` (a payment
+    through another contract has no such transaction, and stays unnamed)."""
+    from eth_utils import to_checksum_address
+
+    answers = reader.batch([("eth_getBlockByNumber", [hex(b), True]) for b in blocks]) if blocks else []
+    found = {}
+    for number, block in zip(blocks, answers, strict=True):
+        for tx in (block or {}).get("transactions", []):
+            if str(tx.get("to") or "").lower() == address.lower() and int(tx.get("value", "0x0"), 16) > 0:
+                found[number] = (tx["hash"], to_checksum_address(tx["from"]))
+                break
+    return found
+
+
+def history_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The history as rows: block, time, transaction, actor, contract, event and its arguments."""
+    return [
+        {
+            "block": e["block"],
+            "time": e["time"],
+            "tx": e["tx"],
+            "actor": e.get("actor"),
+            "contract": e.get("contract"),
+            "event": e["event"],
+            "args": e["args"],
+        }
+        for e in events
+    ]
