@@ -73,9 +73,7 @@ def _scalar(value: Any) -> str:
 
 
 def date(timestamp: int | None) -> str:
-    """A block timestamp as people read it (UTC), or "-"."""
-    from datetime import UTC, datetime
+    """A block timestamp as people read it ("2026-11-25 09:04Z", UTC), or "-": the audit tables' style."""
+    from .tabular import iso_time
 
-    if not timestamp:
-        return "-"
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return iso_time(timestamp) or "-"
