@@ -25,6 +25,9 @@ LOCAL_NETWORKS = ("anvil", "ganache")
 
 @dataclass
 class AppContext:
+    """The root group's options, and what commands derive from them lazily (the connection is made, and
+    the local node started, only when a command first needs the chain)."""
+
     network: str | None = None
     rpc_url: str | None = None
     coop_name: str | None = None

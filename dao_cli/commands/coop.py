@@ -38,7 +38,7 @@ def init(
     if target.exists() and not force:
         raise CoopError(f"{path} exists; use --force to overwrite it")
     chosen = [checked_address(f, "founder") for f in founders]
-    if not chosen and ctx.local_kind and not ctx.rpc_url:
+    if not chosen and ctx.local_kind:
         chosen = list(ctx.w3.eth.accounts[1:4])
     text = statute_template(name, chosen, checked_address(board, "board") if board else None)
     target.write_text(text)
