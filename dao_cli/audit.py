@@ -164,27 +164,32 @@ class Books:
         #: events whose own figures disagree with the replay so far (an event missing before them)
         self.inconsistent: list[str] = []
         self.votes: dict[str, int] = {}  # votes each member carries, from DelegateVotesChanged
+        self._carried: dict[int, tuple[int, dict[str, list[str]]]] = {}  # principals() by timepoint
+        self._count = self._voting = self._shares = self._paid = 0
         self.series: dict[str, list[dict[str, Any]]] = {"members": [], "capital": []}
         self.last_block = deployment.block
         self.last_time = 0
 
     # the derived totals the contracts keep as well ------------------------------------------------
 
+    # The totals the contracts keep as well, kept as running counts (a history of 100,000 events
+    # must not recount 10,000 members after each one).
+
     @property
     def member_count(self) -> int:
-        return sum(1 for m in self.members.values() if m.status in ("active", "leaving", "excluded"))
+        return self._count
 
     @property
     def voting_members(self) -> int:
-        return sum(1 for m in self.members.values() if m.voting)
+        return self._voting
 
     @property
     def total_shares(self) -> int:
-        return sum(m.shares for m in self.members.values())
+        return self._shares
 
     @property
     def paid_in(self) -> int:
-        return sum(m.paid for m in self.members.values())
+        return self._paid
 
     # replay -------------------------------------------------------------------------------------
 
@@ -208,9 +213,10 @@ class Books:
             {"time": time, "block": block, "paid": self.paid_in, "open_claims": self.claims}
         )
 
-    def _member(self, address: str) -> Member:
-        if address not in self.members:
-            self.members[address] = Member(address)
+    def _member(self, address: str, e: dict[str, Any]) -> Member:
+        if address not in self.members:  # an event for someone the history never admitted
+            self.inconsistent.append(f"{e['event']} in block {e['block']}: {address} was never admitted")
+            self.members[address] = Member(address, status="unknown", voting=False)
         return self.members[address]
 
     # membership
@@ -237,28 +243,36 @@ class Books:
         self._close_application(a["member"])
         m = self.members[a["member"]] = Member(a["member"])  # a former member may join again
         m.shares, m.paid, m.joined_at = a["shares"], a["paid"], e["time"]
+        self._count += 1
+        self._voting += 1
+        self._shares += m.shares
+        self._paid += m.paid
 
     def _on_SharesBought(self, e: dict[str, Any], a: dict[str, Any]) -> None:
-        m = self._member(a["member"])
+        m = self._member(a["member"], e)
         m.shares += a["shares"]
         m.paid += a["amount"]
+        self._shares += a["shares"]
+        self._paid += a["amount"]
 
     def _on_CapitalPaidIn(self, e: dict[str, Any], a: dict[str, Any]) -> None:
-        self._member(a["member"]).paid += a["amount"]
+        self._member(a["member"], e).paid += a["amount"]
+        self._paid += a["amount"]
 
     def _on_SharesTransferred(self, e: dict[str, Any], a: dict[str, Any]) -> None:
-        giver, taker = self._member(a["from"]), self._member(a["to"])
+        giver, taker = self._member(a["from"], e), self._member(a["to"], e)
         giver.shares -= a["shares"]
         giver.paid -= a["value"]
         taker.shares += a["shares"]
         taker.paid += a["value"]
 
     def _on_NoticeGiven(self, e: dict[str, Any], a: dict[str, Any]) -> None:
-        m = self._member(a["member"])
+        m = self._member(a["member"], e)
         m.status, m.notice_at, m.exit_at = "leaving", e["time"], a["exitAt"]
 
     def _on_Excluded(self, e: dict[str, Any], a: dict[str, Any]) -> None:
-        m = self._member(a["member"])
+        m = self._member(a["member"], e)
+        self._voting -= m.voting
         m.status, m.excluded_at, m.exit_at, m.voting = "excluded", e["time"], a["exitAt"], False
 
     def _expect(self, e: dict[str, Any], what: str, replayed: Any, told: Any) -> None:
@@ -266,19 +280,23 @@ class Books:
             self.inconsistent.append(f"{e['event']} in block {e['block']}: {what} {told}, replay {replayed}")
 
     def _on_Exited(self, e: dict[str, Any], a: dict[str, Any]) -> None:
-        m = self._member(a["member"])
+        m = self._member(a["member"], e)
         self._expect(
             e, "status before the exit", m.status, "leaving" if m.status != "excluded" else "excluded"
         )
         self._expect(e, "shares", m.shares, a["shares"])
         self._expect(e, "paid-in capital", m.paid, a["refundClaim"])
+        self._count -= m.status in ("active", "leaving", "excluded")
+        self._voting -= m.voting
+        self._shares -= m.shares
+        self._paid -= m.paid
         m.status, m.exited_at, m.voting = "exited", e["time"], False
         m.shares, m.paid = 0, 0
         m.refund_claim += a["refundClaim"]
         self.claims += a["refundClaim"]
 
     def _on_RefundPaid(self, e: dict[str, Any], a: dict[str, Any]) -> None:
-        m = self._member(a["member"])
+        m = self._member(a["member"], e)
         self._expect(e, "claim left", m.refund_claim - a["amount"], a["remainingClaim"])
         m.refunded += a["amount"]
         m.refund_claim = a["remainingClaim"]
@@ -430,13 +448,23 @@ class Books:
     # questions --------------------------------------------------------------------------------------
 
     def principals(self, proxy: str, timepoint: int) -> list[str]:
-        """The members whose vote `proxy` carried at `timepoint` (proxy appointments up to then)."""
-        current: dict[str, str | None] = {}
-        for time, principal, chosen in self.proxies_at:
-            if time > timepoint:
-                break
-            current[principal] = chosen
-        return [p for p, chosen in current.items() if chosen == proxy]
+        """The members whose vote `proxy` carried at `timepoint` (proxy appointments up to then).
+
+        One pass over the appointments per timepoint, remembered: every ballot of a resolution asks at the
+        same snapshot, and a large history has many ballots."""
+        known = self._carried.get(timepoint)
+        if known is None or known[0] != len(self.proxies_at):
+            current: dict[str, str | None] = {}
+            for time, principal, chosen in self.proxies_at:
+                if time > timepoint:
+                    break
+                current[principal] = chosen
+            carried: dict[str, list[str]] = {}
+            for principal, chosen in current.items():
+                if chosen is not None:
+                    carried.setdefault(chosen, []).append(principal)
+            known = self._carried[timepoint] = (len(self.proxies_at), carried)
+        return list(known[1].get(proxy, []))
 
     def member_rows(self, include_former: bool = True) -> list[dict[str, Any]]:
         rows = [m.row(self.share_price) for m in self.members.values()]

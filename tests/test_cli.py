@@ -479,3 +479,67 @@ def test_global_options_may_follow_the_command(founded, run_coop):
     assert result["dry_run"] is True and result["simulated"][0]["from"] == accounts[5].address
     run_coop("member", "apply", "--shares", "1", "--account=dev:5", "--yes")
     assert run_coop("member", "show", accounts[5].address, "--json").json()["application"]["shares"] == 1
+
+
+def test_every_resolution_template_runs_to_execution(run_coop, statute_file):
+    """An assembly cooperative: admission, exclusion, capital to the treasury and a payment in the
+    cooperative's token, each through its `coop propose` template, voted and executed."""
+    text = statute_file.read_text().replace("admission: board", "admission: assembly")
+    statute_file.write_text(text)
+    run_coop("-a", "dev:0", "--yes", "deploy", statute_file)
+
+    def as_(n, *args, **kw):
+        return run_coop("-a", f"dev:{n}", "--yes", *args, **kw)
+
+    for n in (1, 2, 3):
+        as_(n, "member", "pay-in")
+    as_(5, "member", "apply", "--shares", "1")
+    as_(5, "member", "withdraw")
+    assert run_coop("--json", "member", "list", "--applications").json() == []
+    as_(5, "member", "apply", "--shares", "2")
+    one_line_error(as_(1, "member", "admit", accounts[5].address, expect=1), "may not admit or reject")
+    as_(1, "propose", "admit", accounts[5].address, "--title", "Admit Dave")
+    as_(
+        1,
+        "propose",
+        "mint",
+        run_coop("--json", "info").json()["treasury"]["address"],
+        "10",
+        "--title",
+        "Mint",
+    )
+    open_voting()
+    for voter in (1, 2, 3):
+        as_(voter, "vote", "1", "for")
+        as_(voter, "vote", "2", "for")
+    close_voting()
+    for n in ("1", "2"):
+        as_(4, "queue", n)
+    chain.sleep(2 * DAY + 1)
+    chain.mine()
+    for n in ("1", "2"):
+        as_(4, "execute", n)
+    assert run_coop("--json", "member", "show", accounts[5].address).json()["status"] == "active"
+
+    as_(1, "propose", "exclude", accounts[3].address, "--title", "Exclude Carol")
+    as_(1, "propose", "move-capital", "0.5", "--title", "Capital to the treasury")
+    as_(2, "propose", "pay-token", "coop", accounts[8].address, "4", "--title", "Tokens for the garden")
+    as_(2, "propose", "burn", "1", "--title", "Burn one")
+    open_voting()
+    for voter in (1, 2, 5):
+        for n in ("3", "4", "5", "6"):
+            as_(voter, "vote", n, "for")
+    close_voting()
+    for n in ("3", "4", "5", "6"):
+        as_(4, "queue", n)
+    chain.sleep(2 * DAY + 1)
+    chain.mine()
+    treasury = run_coop("--json", "info").json()["treasury"]["coin"]
+    for n in ("3", "4", "5", "6"):
+        as_(4, "execute", n)
+    info = run_coop("--json", "info").json()
+    assert run_coop("--json", "member", "show", accounts[3].address).json()["status"] == "excluded"
+    assert info["members"]["with_voting_rights"] == 3
+    assert info["treasury"]["coin"] == treasury + ETHER // 2
+    assert info["treasury"]["coop_token"] == 5 * ETHER and info["token"]["total_supply"] == 9 * ETHER
+    assert as_(8, "--json", "token", "balance").json()["balance"] == 4 * ETHER
