@@ -144,9 +144,10 @@ def passes(kind, for_, against):
 def transact(fn, *args):
     """`fn(*args)` for a brownie contract function or `Account.transfer`: the receipt.
 
-    brownie 1.22 now and then reports a transaction that was mined as "dropped without known
-    replacement" (its confirmation threads race: seen about once in 30 runs, where every example
-    reuses the nonces the chain revert gave back). Then the receipt is read again.
+    brownie 1.22 can report a transaction that was mined as "dropped without known replacement": its
+    confirmation threads mark every other transaction of the same sender and nonce as dropped, and
+    here every example reuses the nonces the chain revert gave back (seen once in some 40 runs). Then
+    the receipt is read again.
     """
     try:
         return fn(*args)
