@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import artifacts
+from .cooperative import KINDS, PROPOSAL_STATES
 from .errors import CoopError
 
 if TYPE_CHECKING:
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from .deploy import Deployment
 
 ZERO = "0x" + "0" * 40
-KINDS = ("none", "ordinary", "statute-change", "new-duties", "dissolution")
 MAJORITY = {"ordinary": "1/2", "statute-change": "3/4", "new-duties": "9/10", "dissolution": "3/4"}
 SUPPORT = {0: "against", 1: "for", 2: "abstain"}
 ROLES = ("membership", "token", "governor", "timelock")
@@ -536,7 +536,6 @@ def read_state(
 ) -> State:
     """The contracts' own totals, each replayed member's entry, each resolution's state and counts, and
     who holds the powers, at `block`; reads go out in JSON-RPC batches through `batch`."""
-    from eth_abi import decode
 
     membership = w3.eth.contract(address=deployment.membership, abi=artifacts.abi("CoopMembership"))
     token = w3.eth.contract(address=deployment.token, abi=artifacts.abi("CoopToken"))
@@ -569,13 +568,8 @@ def read_state(
     want("governance", m.governance(), "address")
     want("executor", g.timelock(), "address")
 
-    at = hex(block)
-    calls = [("eth_call", [{"to": c.address, "data": c._encode_transaction_data()}, at]) for _, c, _ in reads]
-    results = batch(calls)
-    values: dict[str, Any] = {}
-    for (key, _, output), raw in zip(reads, results, strict=True):
-        decoded = decode([output], bytes.fromhex(str(raw).removeprefix("0x")))[0]
-        values[key] = decoded
+    results = call_batch(batch, [(c, output) for _, c, output in reads], block)
+    values: dict[str, Any] = {key: value for (key, _, _), value in zip(reads, results, strict=True)}
     from eth_utils import to_checksum_address
 
     from .cooperative import MEMBER_STATUS
@@ -590,12 +584,11 @@ def read_state(
             "exit_at": exit_at or None,
             "refund_claim": values[f"claim:{address}"],
         }
-    states = ("pending", "active", "canceled", "defeated", "succeeded", "queued", "expired", "executed")
     resolutions = {}
     for pid in books.resolutions:
         against, for_, abstain = values[f"votes:{pid}"]
         resolutions[pid] = {
-            "state": states[values[f"state:{pid}"]],
+            "state": PROPOSAL_STATES[values[f"state:{pid}"]],
             "tally": {"for": for_, "against": against, "abstain": abstain},
         }
     roles = {key.split(":", 1)[1]: value for key, value in values.items() if key.startswith("admin:")}
@@ -839,12 +832,11 @@ def build(
     block_time = reader.block_times([block])[block]
     books = replay(deployment, events, initial_share_price(w3, deployment))
     state = read_state(w3, deployment, books, block, reader.batch)
-    currency = currency_of(w3, deployment)
-    token = w3.eth.contract(address=deployment.token, abi=artifacts.abi("CoopToken"))
+    amounts = units(w3, deployment)
     findings = (
         verify_replay(books, state) + verify_powers(books, state, deployment) + verify_code(w3, deployment)
     )
-    flows, series = treasury(reader, deployment, books, block, currency["symbol"])
+    flows, series = treasury(reader, deployment, books, block, amounts["currency"]["symbol"])
     return {
         "cooperative": {
             "name": name,
@@ -855,8 +847,7 @@ def build(
         },
         "block": block,
         "block_time": block_time,
-        "currency": currency,
-        "token": {"symbol": token.functions.symbol().call(), "decimals": 18},
+        **amounts,
         "members": books.member_rows(),
         "capital": books.capital(),
         "minutes": minutes(w3, deployment, books, state, reader.batch, block, block_time),
@@ -865,6 +856,33 @@ def build(
         "series": {**books.series, "treasury": series},
         "findings": findings,
         "history": history_rows(events),
+    }
+
+
+def call_batch(
+    batch: Callable[[list[tuple[str, list[Any]]]], list[Any]], calls: list[tuple[Any, str]], block: int
+) -> list[Any]:
+    """Contract reads [(web3 function call, output type)] at `block`, sent as JSON-RPC batches, decoded."""
+    from eth_abi import decode
+
+    if not calls:
+        return []
+    requests = [
+        ("eth_call", [{"to": c.address, "data": c._encode_transaction_data()}, hex(block)]) for c, _ in calls
+    ]
+    answers = batch(requests)
+    return [
+        decode([output], bytes.fromhex(str(raw).removeprefix("0x")))[0]
+        for (_, output), raw in zip(calls, answers, strict=True)
+    ]
+
+
+def units(w3: Web3, deployment: Deployment) -> dict[str, Any]:
+    """What the books' amounts are counted in: {"currency": share payments, "token": the coop token}."""
+    token = w3.eth.contract(address=deployment.token, abi=artifacts.abi("CoopToken"))
+    return {
+        "currency": currency_of(w3, deployment),
+        "token": {"symbol": token.functions.symbol().call(), "decimals": token.functions.decimals().call()},
     }
 
 
@@ -888,22 +906,15 @@ def minutes(
 ) -> list[dict[str, Any]]:
     """The minutes of every resolution (GenG §47): kind, required majority, quorum and the members with a
     vote at its snapshot, the counts, who voted how (and for whom, as proxy), the outcome, the execution."""
-    from eth_abi import decode
 
     governor = w3.eth.contract(address=deployment.governor, abi=artifacts.abi("CoopGovernor"))
     membership = w3.eth.contract(address=deployment.membership, abi=artifacts.abi("CoopMembership"))
     closed = [r for r in books.resolutions.values() if r.snapshot < block_time]
     calls = []
     for r in closed:
-        for call in (
-            governor.functions.quorum(r.snapshot),
-            membership.functions.getPastTotalSupply(r.snapshot),
-        ):
-            calls.append(
-                ("eth_call", [{"to": call.address, "data": call._encode_transaction_data()}, hex(block)])
-            )
-    answers = batch(calls) if calls else []
-    numbers = [decode(["uint256"], bytes.fromhex(str(a).removeprefix("0x")))[0] for a in answers]
+        calls.append((governor.functions.quorum(r.snapshot), "uint256"))
+        calls.append((membership.functions.getPastTotalSupply(r.snapshot), "uint256"))
+    numbers = call_batch(batch, calls, block)
     fixed = {r.id: (numbers[2 * i], numbers[2 * i + 1]) for i, r in enumerate(closed)}
     rows = []
     for r in books.resolutions.values():

@@ -60,7 +60,6 @@ def explain(data: str | bytes | None) -> str:
     return f"{item['name']}({', '.join(str(a) for a in args)})"
 
 
-_STATES = ("pending", "active", "canceled", "defeated", "succeeded", "queued", "expired", "executed")
 _STATE_WORDS = {
     "pending": "voting has not opened yet",
     "active": "voting is still open",
@@ -75,9 +74,11 @@ _STATE_WORDS = {
 
 def _unexpected_state(current: int, expected: bytes) -> str:
     """`GovernorUnexpectedProposalState` in words: what the proposal is, and what this step needs."""
+    from .cooperative import PROPOSAL_STATES  # imported here: cooperative imports this module
+
     bitmap = int.from_bytes(expected, "big")
-    wanted = [name for bit, name in enumerate(_STATES) if bitmap >> bit & 1]
-    state = _STATES[current] if current < len(_STATES) else str(current)
+    wanted = [name for bit, name in enumerate(PROPOSAL_STATES) if bitmap >> bit & 1]
+    state = PROPOSAL_STATES[current] if current < len(PROPOSAL_STATES) else str(current)
     if state in ("succeeded", "queued", "defeated", "executed", "expired", "canceled") and "active" in wanted:
         words = "voting has closed"
     else:

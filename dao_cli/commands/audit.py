@@ -55,13 +55,9 @@ class Session:
 
     def units(self) -> dict[str, Any]:
         """The currency and token units the tables show amounts in."""
-        from ..audit import currency_of
+        from ..audit import units
 
-        token = self.w3.eth.contract(address=self.deployment.token, abi=_abi("CoopToken"))
-        return {
-            "currency": currency_of(self.w3, self.deployment),
-            "token": {"symbol": token.functions.symbol().call(), "decimals": 18},
-        }
+        return units(self.w3, self.deployment)
 
 
 def _abi(name: str) -> list[dict[str, Any]]:
