@@ -67,7 +67,11 @@ $(NPM_STAMP): package.json package-lock.json
 
 # The compiler lives in py-solc-x's folder (~/.solcx), outside the checkout:
 # CI gets a new HOME each run, so this target is a file there, not a stamp here.
+# A launcher another checkout wrote runs that checkout's files (gone, or other versions): write ours.
 compiler: $(SOLC_BIN)
+	@if grep -qs '^# coopdao-solc-wrapper' $(SOLC_BIN) \
+	  && ! grep -qsF ' $(CURDIR)/toolchain/solc-wrapper.js ' $(SOLC_BIN); then \
+	  $(PY) toolchain/install_solc.py --smoke; fi
 $(SOLC_BIN): toolchain/install_solc.py toolchain/solc-wrapper.js $(VENV_STAMP) $(NPM_STAMP)
 	$(PY) toolchain/install_solc.py --smoke
 	@touch $@

@@ -390,7 +390,7 @@ class Books:
                 "support": support,
                 "weight": a["weight"],
                 "reason": a["reason"],
-                "principals": self.principals(a["voter"], r.snapshot),
+                "principals": self.counted_principals(a["voter"], r.snapshot),
                 "tx": e["tx"],
                 "time": e["time"],
             }
@@ -465,6 +465,11 @@ class Books:
                     carried.setdefault(chosen, []).append(principal)
             known = self._carried[timepoint] = (len(self.proxies_at), carried)
         return list(known[1].get(proxy, []))
+
+    def counted_principals(self, proxy: str, timepoint: int) -> list[str]:
+        """The principals whose votes a ballot of `proxy` now counts on a proposal with snapshot `timepoint`:
+        those it carried then who still have a vote (an excluded or exited member's vote ends at once)."""
+        return [p for p in self.principals(proxy, timepoint) if p in self.members and self.members[p].voting]
 
     def member_rows(self, include_former: bool = True) -> list[dict[str, Any]]:
         rows = [m.row(self.share_price) for m in self.members.values()]

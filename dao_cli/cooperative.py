@@ -266,6 +266,7 @@ class Cooperative:
                 "escrow": m.escrowTotal().call(),
                 "refund_claims": m.claimsTotal().call(),
                 "available_for_refunds": m.availableFunds().call(),
+                "movable_to_treasury": m.freeFunds().call(),
             },
             "treasury": {
                 "address": self.timelock.address,

@@ -48,7 +48,7 @@ def exclude(coop: Cooperative, member: str) -> list[Action]:
 
 
 def move_capital(coop: Cooperative, amount: int) -> list[Action]:
-    """Move paid-in capital (never an applicant's escrow) to the treasury."""
+    """Move paid-in capital to the treasury: never an applicant's escrow, nor what former members are owed."""
     return [coop.encode("membership", "moveCapitalToTreasury", amount)]
 
 

@@ -178,6 +178,23 @@ def resolve(coop, calls, description, voters, kind=None):
     return enact(coop, proposal, voters[0])
 
 
+
+def exclusion_with_a_pending_vote(coop, voters, excluded):
+    """Exclude `excluded` by a resolution `voters` carry, while a second proposal, whose snapshot comes
+    before the exclusion, is still open; return that proposal's id."""
+    exclusion_id, exclusion = propose(coop, voters[0], [(coop.membership, "exclude", (excluded,))], "Exclude")
+    start_voting(coop)
+    for voter in voters:
+        coop.governor.castVote(exclusion_id, FOR, {"from": voter})
+    chain.sleep(coop.governor.votingPeriod() - 2 * DAY)
+    pending, _ = propose(coop, voters[0], [(accounts[8].address, 0, b"")], "Pending vote")
+    end_voting(coop)
+    enact(coop, exclusion, voters[0])
+    assert not coop.membership.hasVotingRights(excluded)
+    assert state(coop, pending) == "Active"
+    return pending
+
+
 # --------------------------------------------------------------------------- the `coop` command line
 
 

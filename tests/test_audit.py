@@ -9,7 +9,19 @@ import json
 
 import pytest
 from brownie import accounts, chain, web3
-from conftest import DAY, ETHER, FOR, enact, end_voting, join, propose, resolve, start_voting, state
+from conftest import (
+    DAY,
+    ETHER,
+    FOR,
+    enact,
+    end_voting,
+    exclusion_with_a_pending_vote,
+    join,
+    propose,
+    resolve,
+    start_voting,
+    state,
+)
 
 from dao_cli import audit
 from dao_cli.chainlog import ChainReader
@@ -313,3 +325,23 @@ def test_a_provider_that_refuses_large_ranges_still_gives_the_whole_audit(histor
         assert [m["title"] for m in minutes.json()][0] == "Garden and tokens"
     finally:
         provider.stop()
+
+
+def test_the_minutes_leave_out_principals_excluded_before_the_proxy_voted(make_coop, founders, board, reader):
+    coop = make_coop(voting={"timelock_delay": 0})
+    alice = founders[0]
+    excluded = accounts[4]
+    join(coop, excluded, 1, board)
+    coop.membership.delegate(alice, {"from": excluded})
+    chain.sleep(1)
+    pending = exclusion_with_a_pending_vote(coop, founders, excluded)
+    coop.governor.castVote(pending, FOR, {"from": alice})
+    result = audit.build(web3, reader, coop.deployment, "test")
+    [minutes] = [m for m in result["minutes"] if int(m["id"]) == pending]
+    [vote] = minutes["votes"]
+    assert (vote["voter"], vote["weight"], vote["principals"]) == (alice.address, 1, [])
+    [exclusion] = [m for m in result["minutes"] if m["title"] == "Exclude"]
+    [alice_then] = [v for v in exclusion["votes"] if v["voter"] == alice.address]
+    # her ballot on the exclusion itself came before it: his vote counted then, and the minutes say so
+    assert (alice_then["weight"], alice_then["principals"]) == (2, [excluded.address])
+

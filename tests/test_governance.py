@@ -12,6 +12,7 @@ from conftest import (
     FOR,
     enact,
     end_voting,
+    exclusion_with_a_pending_vote,
     join,
     propose,
     resolve,
@@ -177,9 +178,45 @@ def test_excluded_member_loses_the_vote_at_once(make_coop, founders, board):
     end_voting(coop)
     enact(coop, exclusion, founders[0])
     assert state(coop, pending) == "Active"
-    assert coop.governor.getVotes(excluded, coop.governor.proposalSnapshot(pending)) == 1
+    snapshot = coop.governor.proposalSnapshot(pending)
+    assert coop.membership.getPastVotes(excluded, snapshot) == 1  # the record keeps the history
+    assert coop.governor.getVotes(excluded, snapshot) == 0  # what a ballot would count
     with reverts("NoVote"):
         coop.governor.castVote(pending, FOR, {"from": excluded})
+
+
+def test_excluded_member_loses_the_vote_also_where_a_proxy_casts_it(make_coop, founders, board):
+    coop = make_coop(voting={"timelock_delay": 0})
+    a = founders[0]
+    excluded = accounts[4]
+    join(coop, excluded, 1, board)
+    coop.membership.delegate(a, {"from": excluded})
+    chain.sleep(1)
+    pending = exclusion_with_a_pending_vote(coop, founders, excluded)
+    snapshot = coop.governor.proposalSnapshot(pending)
+    assert coop.membership.getPastVotes(a, snapshot) == 2  # at the snapshot, a carried the excluded unit
+    assert coop.governor.getVotes(a, snapshot) == 1
+    tx = coop.governor.castVote(pending, FOR, {"from": a})
+    assert tx.events["VoteCast"]["weight"] == 1
+    assert list(coop.governor.proposalVotes(pending)) == [0, 1, 0]
+
+
+def test_principal_of_an_excluded_proxy_votes_again_from_the_next_snapshot(make_coop, founders, board):
+    coop = make_coop(voting={"timelock_delay": 0})
+    b = founders[1]
+    proxy = accounts[4]
+    join(coop, proxy, 1, board)
+    coop.membership.delegate(proxy, {"from": b})
+    chain.sleep(1)
+    pending = exclusion_with_a_pending_vote(coop, [founders[0], founders[2]], proxy)
+    # as after revoking a proxy: appointments count as they stood at the snapshot
+    assert coop.membership.delegates(b) == b
+    with reverts("NoVote"):
+        coop.governor.castVote(pending, FOR, {"from": b})
+    chain.sleep(1)
+    later, _ = propose(coop, b, [(accounts[8].address, 0, b"")], "Later vote")
+    start_voting(coop)
+    assert coop.governor.castVote(later, FOR, {"from": b}).events["VoteCast"]["weight"] == 1
 
 
 def test_proxy_carries_at_most_two_members(coop, founders, board):
@@ -209,6 +246,38 @@ def test_proxy_carries_at_most_two_members(coop, founders, board):
     assert coop.membership.getVotes(a) == 2
     assert coop.membership.getVotes(b) == 1
     coop.membership.delegate(a, {"from": d})
+    assert coop.membership.getVotes(a) == 3
+
+
+def test_lowering_the_proxy_limit_ends_the_later_appointments(coop, founders, board):
+    a, b, c = founders
+    d, e, f = accounts[4:7]
+    for member in (d, e, f):
+        join(coop, member, 1, board)
+    coop.membership.delegate(a, {"from": b})
+    coop.membership.delegate(a, {"from": c})
+    coop.membership.delegate(b, {"from": b})  # b revokes and appoints a again: now c came first
+    coop.membership.delegate(a, {"from": b})
+    coop.membership.delegate(d, {"from": e})
+    coop.membership.delegate(d, {"from": f})
+    assert list(coop.membership.principalsOf(a)) == [c, b]
+    assert list(coop.membership.principalsOf(d)) == [e, f]
+
+    tx = resolve(coop, [(coop.membership, "setMaxPrincipals", (1,))], "One principal per proxy", [a, d])
+    assert coop.membership.maxPrincipals() == 1
+    returned = {(x["delegator"], x["fromDelegate"], x["toDelegate"]) for x in tx.events["DelegateChanged"]}
+    assert returned == {(b, a, b), (f, d, f)}
+    assert list(coop.membership.principalsOf(a)) == [c]
+    assert list(coop.membership.principalsOf(d)) == [e]
+    assert [coop.membership.getVotes(x) for x in (a, b, c, d, e, f)] == [2, 1, 0, 2, 0, 1]
+    assert coop.membership.delegates(b) == b
+    with reverts("ProxyLimitReached"):
+        coop.membership.delegate(a, {"from": b})
+
+    # raising it again lets a proxy take a second principal
+    resolve(coop, [(coop.membership, "setMaxPrincipals", (2,))], "Two principals per proxy", [a, b, d, f])
+    coop.membership.delegate(a, {"from": b})
+    assert list(coop.membership.principalsOf(a)) == [c, b]
     assert coop.membership.getVotes(a) == 3
 
 

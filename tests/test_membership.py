@@ -234,6 +234,64 @@ def test_exclusion_ends_the_vote_at_once_and_settles_like_an_exit(coop, founders
     assert coop.membership.refundClaimOf(accounts[4]) == 2 * ETHER
 
 
+def test_exclusion_of_a_member_under_notice_settles_at_this_fiscal_year_end(make_coop, founders):
+    coop = make_coop(notice_months=24)
+    member = founders[2]
+    noticed = coop.membership.giveNotice({"from": member}).events["NoticeGiven"]["exitAt"]
+    tx = resolve(coop, [(coop.membership, "exclude", (member,))], "Exclude member", founders[:2])
+    excluded_at = web3.eth.get_block(tx.block_number)["timestamp"]
+    exit_at = tx.events["Excluded"]["exitAt"]
+    assert exit_at == expected_exit(excluded_at, 0) < noticed
+    assert tuple(coop.membership.memberOf(member))[4] == exit_at
+
+
+def test_exclusion_does_not_delay_an_exit_already_due(coop, founders):
+    member = founders[2]
+    noticed = coop.membership.giveNotice({"from": member}).events["NoticeGiven"]["exitAt"]
+    chain.sleep(noticed - web3.eth.get_block("latest")["timestamp"] + 1)
+    chain.mine()
+    tx = resolve(coop, [(coop.membership, "exclude", (member,))], "Exclude member", founders[:2])
+    assert tx.events["Excluded"]["exitAt"] == noticed
+    coop.membership.completeExit(member, {"from": member})
+    assert coop.membership.refundClaimOf(member) == ETHER
+
+
+def test_capital_moved_to_the_treasury_leaves_refund_claims_funded(coop, founders):
+    member = founders[0]
+    exit_at = coop.membership.giveNotice({"from": member}).events["NoticeGiven"]["exitAt"]
+    chain.sleep(exit_at - web3.eth.get_block("latest")["timestamp"] + 1)
+    chain.mine()
+    coop.membership.completeExit(member, {"from": member})
+    assert coop.membership.claimsTotal() == ETHER
+    assert coop.membership.availableFunds() == 3 * ETHER
+    assert coop.membership.freeFunds() == 2 * ETHER
+    with reverts("InsufficientFunds"):
+        resolve(coop, [(coop.membership, "moveCapitalToTreasury", (3 * ETHER,))], "Take it all", founders[1:])
+    resolve(coop, [(coop.membership, "moveCapitalToTreasury", (2 * ETHER,))], "Invest capital", founders[1:])
+    assert coop.membership.freeFunds() == 0
+    before = member.balance()
+    tx = coop.membership.claimRefund({"from": member})
+    assert member.balance() == before + ETHER - fee(tx)
+    assert coop.membership.claimsTotal() == 0
+
+
+def test_share_price_is_the_value_of_every_share(coop, founders, board):
+    a, b, c = founders
+    join(coop, accounts[4], 2, board)
+    resolve(coop, [(coop.membership, "setSharePrice", (2 * ETHER,))], "Raise the share price", [a, b, c])
+    # a raise makes the difference due on shares already held (GenG §7, §67a), paid in with payIn
+    assert coop.membership.dueOf(a) == ETHER
+    assert coop.membership.dueOf(accounts[4]) == 2 * ETHER
+    coop.membership.payIn({"from": accounts[4], "value": 2 * ETHER})
+    assert tuple(coop.membership.memberOf(accounts[4]))[1:3] == (2, 4 * ETHER)
+    with reverts("WrongPayment"):  # new shares cost the new price
+        coop.membership.buyShares(1, {"from": accounts[4], "value": ETHER})
+    # a cut refunds nothing before exit: what was paid in stays the member's capital and refund
+    resolve(coop, [(coop.membership, "setSharePrice", (ETHER // 2,))], "Cut the share price", [a, b, c])
+    assert coop.membership.dueOf(a) == 0
+    assert tuple(coop.membership.memberOf(accounts[4]))[2] == 4 * ETHER
+
+
 def test_member_list_governance_only(coop, founders):
     for fn, args in [
         ("exclude", (founders[1],)),

@@ -5,9 +5,9 @@ three founders (two of them have made the third their proxy: 3 votes, the most t
 who joined with 3, 5 and 2 shares, and one who has not applied yet. Hypothesis drives them through
 applications (admitted, rejected, withdrawn), buying and transferring shares, appointing and revoking
 proxies, notice, exclusion, exit and refunds, and resolutions that are proposed, voted on, queued and
-executed (exclude a member, admit an applicant, move capital to the treasury, change the notice period,
-or nothing); money comes in from outside, and time passes. A plain Python model (`Person`, `Proposal`)
-says what the statute and the law make of each step.
+executed (exclude a member, admit an applicant, move capital to the treasury, change the notice period
+or the proxy limit, or nothing); money comes in from outside, and time passes. A plain Python model
+(`Person`, `Proposal`) says what the statute and the law make of each step.
 
 Why: the unit tests check each rule in one situation; the books and the votes must add up after any
 sequence of them. After every step the invariant reads every person's entry from the contracts and checks
@@ -16,7 +16,8 @@ sequence of them. After every step the invariant reads every person's entry from
 - the vote supply (`votingMembers`, and `getPastTotalSupply` at earlier times) against the number of
   members with voting rights and against the sum of everyone's votes;
 - the coin balance against escrow + paid-in capital + refund claims, each summed from the per-person
-  reads, + money sent in - capital moved to the treasury; `availableFunds` against balance - escrow;
+  reads, + money sent in - capital moved to the treasury; `availableFunds` against balance - escrow,
+  and `freeFunds` (what may go to the treasury) against that less the refund claims;
 - that nobody holds more than 1 + maxPrincipals votes;
 - each open resolution's counts and state against the model's.
 
@@ -94,7 +95,7 @@ BALLOT_PATTERNS = {
 }
 BALLOTS = st.sampled_from(list(BALLOT_PATTERNS))
 DECISIONS = st.sampled_from(["admit", "admit", "reject", "withdraw"])
-RESOLUTIONS = st.sampled_from(["exclude", "admit", "move capital", "notice period", "nothing"])
+RESOLUTIONS = st.sampled_from(["exclude", "admit", "move capital", "notice period", "proxy limit", "nothing"])
 TIME_STEPS = st.sampled_from(["next deadline", "1 day", "8 days", "90 days", "1 year"])
 ATTEMPTS = st.sampled_from(
     [
@@ -280,12 +281,13 @@ class CoopStateMachine(RuleBasedStateMachine):
             self.m[principal].proxy = proxy
             self.m[proxy].principals.append(principal)
         self.notice_months = type(self).notice_months  # a resolution may change it
+        self.max_principals = type(self).max_principals  # and this
         self.proposals: list[Proposal] = []
         self.sent_in = 0  # coin sent to the member list from outside
         self.moved = 0  # capital moved to the treasury
         self.treasury_fees = 0  # gas the treasury paid for what the machine sent as governance
         joined = max(entry[3] for entry in self.initial.values())
-        self.history = [(joined, self._votes(), self._supply())]
+        self.history = [(joined, self._votes(), self._supply(), self._carried())]
         self._advance_to(self.start)
 
     # ------------------------------------------------------------------ the model
@@ -299,18 +301,22 @@ class CoopStateMachine(RuleBasedStateMachine):
     def _supply(self):
         return sum(e.rights for e in self.m.values())
 
+    def _carried(self):
+        return {a: list(e.principals) for a, e in self.m.items() if e.principals}
+
     def _record(self, tx):
-        """Remember votes and vote supply after `tx`, as the contract checkpoints them at its timestamp."""
-        self.history.append((tx.timestamp, self._votes(), self._supply()))
+        """Remember votes, vote supply and who carries whom after `tx`, as the contract checkpoints them at
+        its timestamp."""
+        self.history.append((tx.timestamp, self._votes(), self._supply(), self._carried()))
 
     def _past(self, timepoint):
-        """Votes and vote supply at `timepoint`: the last change at or before it counts."""
+        """Votes, vote supply and principals at `timepoint`: the last change at or before it counts."""
         assert timepoint >= self.history[0][0], "look-up before the cooperative existed"
         found = self.history[0]
         for entry in self.history:
             if entry[0] <= timepoint:
                 found = entry
-        return found[1], found[2]
+        return found[1:]
 
     def _escrow(self):
         return sum(e.application[1] for e in self.m.values() if e.application)
@@ -322,6 +328,10 @@ class CoopStateMachine(RuleBasedStateMachine):
 
     def _available(self):
         return self._balance() - self._escrow()
+
+    def _free(self):
+        """What governance may move to the treasury: available funds not owed as refund claims."""
+        return max(0, self._available() - sum(e.claim for e in self.m.values()))
 
     def _state(self, p):
         """The proposal's state as the Governor must report it now."""
@@ -338,15 +348,16 @@ class CoopStateMachine(RuleBasedStateMachine):
 
     def _quorum(self, p):
         """Ballots a proposal needs: the statute's share of the members with a vote at its snapshot."""
-        _, supply = self._past(p.snapshot)
+        _, supply, _ = self._past(p.snapshot)
         return -(-supply * self.quorum_percent // 100)  # rounded up
 
     def _weight(self, p, address):
-        """A ballot's weight: votes at the snapshot, but none once the voter's rights have ended."""
+        """A ballot's weight: votes at the snapshot, counting only members whose rights have not ended since
+        (the voter's own, and those of the principals it carried then)."""
         if not self.m[address].rights:
             return 0
-        votes, _ = self._past(p.snapshot)
-        return votes[address]
+        votes, _, carried = self._past(p.snapshot)
+        return votes[address] - sum(not self.m[b].rights for b in carried.get(address, []))
 
     # ------------------------------------------------------------------ time
 
@@ -528,7 +539,7 @@ class CoopStateMachine(RuleBasedStateMachine):
     def _do_move_capital(self, amount, caller):
         if caller != self.governance:
             error = "NotGovernance"
-        elif amount == 0 or amount > self._available():
+        elif amount == 0 or amount > self._free():
             error = "InsufficientFunds"
         else:
             error = None
@@ -568,11 +579,10 @@ class CoopStateMachine(RuleBasedStateMachine):
     def _excluded(self, member, tx):
         e = self.m[member]
         exit_at = tx.events["Excluded"]["exitAt"]
-        if e.status == LEAVING:
-            assert exit_at == e.exit_at, "exclusion moved a noticed exit date"
-        else:  # the end of the current fiscal year
-            expected = fiscal_exit(tx.timestamp, 0, *self.fy_end)
-            assert exit_at == expected, f"exit date {exit_at}, expected {expected}"
+        expected = fiscal_exit(tx.timestamp, 0, *self.fy_end)  # the current fiscal year's end,
+        if e.status == LEAVING:  # or a noticed exit that is due before it
+            expected = min(expected, e.exit_at)
+        assert exit_at == expected, f"exit date {exit_at}, expected {expected}"
         e.status, e.exit_at = EXCLUDED, exit_at
         self._revoke_rights(member)
         self._record(tx)
@@ -647,6 +657,19 @@ class CoopStateMachine(RuleBasedStateMachine):
             t.principals.append(a)
         self._record(tx)
 
+    def _proxy_limit_set(self, limit, tx):
+        """A lower limit ends each proxy's later appointments beyond it: those principals vote themselves."""
+        assert tx.events["ProxyLimitSet"]["limit"] == limit
+        self.max_principals = limit
+        for a, e in self.m.items():
+            while len(e.principals) > limit:
+                principal = e.principals.pop()
+                self.m[principal].proxy = None
+                assert (principal, a, principal) in {
+                    (x["delegator"], x["fromDelegate"], x["toDelegate"]) for x in tx.events["DelegateChanged"]
+                }, f"{self._name(principal)} did not get its vote back from {self._name(a)}"
+        self._record(tx)
+
     # ------------------------------------------------------------------ the assembly
 
     def _resolution(self, name, pick, amount):
@@ -662,9 +685,11 @@ class CoopStateMachine(RuleBasedStateMachine):
         if name == "admit" and pending:
             return ("admit", self._choose(pending, pick))
         if name == "move capital":
-            return ("move capital", max(1, self._available() * (amount % 4 + 1) // 4))
+            return ("move capital", max(1, self._free() * (amount % 4 + 1) // 4))
         if name == "notice period":
             return ("notice period", (3, 6, 12, 24)[amount % 4])
+        if name == "proxy limit":
+            return ("proxy limit", 1 + amount % 2)
         return ("nothing", self.outsider.address)
 
     def _call(self, action):
@@ -679,6 +704,8 @@ class CoopStateMachine(RuleBasedStateMachine):
             return (ms, self.ms.moveCapitalToTreasury.encode_input(arg)), ORDINARY
         if name == "notice period":
             return (ms, self.ms.setNoticePeriod.encode_input(arg)), STATUTE_CHANGE
+        if name == "proxy limit":
+            return (ms, self.ms.setMaxPrincipals.encode_input(arg)), STATUTE_CHANGE
         return (arg, b""), ORDINARY
 
     def _do_propose(self, proposer, action):
@@ -743,7 +770,7 @@ class CoopStateMachine(RuleBasedStateMachine):
         if name == "admit":
             return self._admitting_error(arg, self.governance)
         if name == "move capital":
-            return "InsufficientFunds" if arg > self._available() else None
+            return "InsufficientFunds" if arg > self._free() else None
         return None
 
     def _do_execute(self, p, caller):
@@ -763,6 +790,8 @@ class CoopStateMachine(RuleBasedStateMachine):
         elif name == "notice period":
             assert tx.events["StatuteChanged"]["value"] == arg
             self.notice_months = arg
+        elif name == "proxy limit":
+            self._proxy_limit_set(arg, tx)
 
     def _may_propose(self):
         return self._voting() if len(self.proposals) < MAX_PROPOSALS else []
@@ -1042,7 +1071,7 @@ class CoopStateMachine(RuleBasedStateMachine):
         """Earlier times to check the vote supply at: around the last two changes, and open proposals'
         snapshots."""
         start = self.history[0][0]
-        changes = sorted({t for t, _, _ in self.history if t < self.now})[-2:]
+        changes = sorted({entry[0] for entry in self.history if entry[0] < self.now})[-2:]
         points = {t for c in changes for t in (c - 1, c) if t >= start}
         points |= {p.snapshot for p in self._unsettled() if p.snapshot < self.now}
         return sorted(points)
@@ -1063,7 +1092,7 @@ class CoopStateMachine(RuleBasedStateMachine):
             if self.m[a].principals:  # anyone else's list must be empty: their principals' carriers say so
                 calls["principals", a] = (ms.principalsOf, a)
         totals = ("totalShares", "totalPaidIn", "memberCount", "votingMembers", "escrowTotal", "claimsTotal")
-        for name in (*totals, "availableFunds", "maxPrincipals"):
+        for name in (*totals, "availableFunds", "freeFunds", "maxPrincipals"):
             calls[name] = (getattr(ms, name),)
         for t in self._past_timepoints():
             calls["past supply", t] = (ms.getPastTotalSupply, t)
@@ -1097,8 +1126,8 @@ class CoopStateMachine(RuleBasedStateMachine):
             carried = sum(c["carrier", b] == a for b in self.m)  # its own unit and its principals'
             assert votes == carried, f"{name} holds {votes} votes but carries {carried} members' units"
             if ("principals", a) in c:
-                principals = list(c["principals", a])
-                assert sorted(principals) == sorted(e.principals), f"{name}: principals {principals}"
+                principals = list(c["principals", a])  # in the order they appointed the proxy
+                assert principals == e.principals, f"{name}: principals {principals}, model {e.principals}"
             assert votes <= 1 + c["maxPrincipals"], f"{name} holds {votes} votes"
         with_rights = sum(c["member", a][0] in (ACTIVE, LEAVING) for a in self.m)
         supply = c["votingMembers"]
@@ -1106,7 +1135,7 @@ class CoopStateMachine(RuleBasedStateMachine):
         held = sum(c["votes", a] for a in self.m)
         assert held == supply, f"members hold {held} votes, the supply is {supply}"
         for t in (key[1] for key in c if key[0] == "past supply"):
-            _, expected = self._past(t)
+            _, expected, _ = self._past(t)
             assert c["past supply", t] == expected, f"supply at {t}: {c['past supply', t]}, model {expected}"
 
     def _check_money(self, c):
@@ -1121,6 +1150,7 @@ class CoopStateMachine(RuleBasedStateMachine):
         assert balance == books, f"balance {balance}, escrow + capital + claims + outside flows {books}"
         assert balance == self._balance(), f"balance {balance}, model {self._balance()}"
         assert c["availableFunds"] == balance - escrow, "available funds are not the balance less escrow"
+        assert c["freeFunds"] == max(0, balance - escrow - claims), "free funds are not available less claims"
         treasury = c["treasury"] - self.initial_treasury + self.treasury_fees
         assert treasury == self.moved, f"the treasury received {treasury}, model {self.moved}"
 

@@ -171,6 +171,15 @@ contract CoopGovernor is
         return weight;
     }
 
+    /// @dev What a ballot counts ({ICoopVotes-ballot}), so that {getVotes} shows front ends the weight a vote gets.
+    function _getVotes(
+        address account,
+        uint256 timepoint,
+        bytes memory
+    ) internal view override(GovernorUpgradeable, GovernorVotesUpgradeable) returns (uint256 weight) {
+        (weight, ) = members().ballot(account, timepoint);
+    }
+
     function _voterIndex(address account) internal view override returns (uint256) {
         return members().voterIndex(account);
     }

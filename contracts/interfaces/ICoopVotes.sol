@@ -9,7 +9,8 @@ import {ResolutionKind} from "../governance/ResolutionKind.sol";
  * member's permanent index in one call, current voting rights, and which calls are statute changes.
  */
 interface ICoopVotes is IERC5805 {
-    /// @notice Weight of `account`'s ballot for a proposal with snapshot `timepoint`, and its permanent index.
+    /// @notice Weight of `account`'s ballot for a proposal with snapshot `timepoint`: its votes then, counting only
+    /// members with voting rights now; and its permanent index.
     function ballot(address account, uint256 timepoint) external view returns (uint256 weight, uint256 index);
 
     /// @notice The permanent index of `account` (0 if never admitted).

@@ -278,14 +278,14 @@ contract CoopMembership is Initializable, MemberVotes {
 
     /**
      * @notice Excludes `member` by resolution (GenG §68): the vote ends at once, capital is settled like an exit at
-     * the end of the current fiscal year.
+     * the end of the current fiscal year, or at the exit a notice has already made due if that comes first.
      */
     function exclude(address member) external onlyGovernance {
         Member storage m = _members[member];
         if (m.status != Status.Active && m.status != Status.Leaving) revert NotAMember(member);
-        uint256 exitAt = m.status == Status.Leaving
-            ? m.exitAt
-            : FiscalCalendar.exitDate(block.timestamp, 0, _terms.fiscalYearEndMonth, _terms.fiscalYearEndDay);
+        Terms storage t = _terms;
+        uint256 exitAt = FiscalCalendar.exitDate(block.timestamp, 0, t.fiscalYearEndMonth, t.fiscalYearEndDay);
+        if (m.status == Status.Leaving && m.exitAt < exitAt) exitAt = m.exitAt;
         m.status = Status.Excluded;
         m.exitAt = exitAt.toUint48();
         _revokeVotingRights(member);
@@ -329,15 +329,22 @@ contract CoopMembership is Initializable, MemberVotes {
 
     // ---------------------------------------------------------------- governance
 
-    /// @notice Moves paid-in capital (never an applicant's escrow) to the treasury, by resolution.
+    /**
+     * @notice Moves paid-in capital to the treasury, by resolution: never an applicant's escrow, nor what former
+     * members are owed as refund claims.
+     */
     function moveCapitalToTreasury(uint256 amount) external onlyGovernance {
-        uint256 funds = availableFunds();
+        uint256 funds = freeFunds();
         if (amount == 0 || amount > funds) revert InsufficientFunds(amount, funds);
         emit CapitalMovedToTreasury(_governance, amount);
         _pay(_governance, amount);
     }
 
-    /// @notice Statute change: the nominal value of one share (for shares bought from now on).
+    /**
+     * @notice Statute change: the nominal value of one share (GenG §7). It is the value of every share, so after a
+     * raise members owe the difference on the shares they hold ({dueOf}, paid with {payIn}); a cut refunds nothing
+     * before exit, when the refund is what the member paid in.
+     */
     function setSharePrice(uint256 price) external onlyGovernance {
         if (price == 0) revert InvalidSharePrice();
         _terms.sharePrice = price.toUint96();
@@ -478,9 +485,15 @@ contract CoopMembership is Initializable, MemberVotes {
         return _claimsTotal;
     }
 
-    /// @notice Funds held beyond applicants' escrow: what refunds and transfers to the treasury can use.
+    /// @notice Funds held beyond applicants' escrow: what refunds can use.
     function availableFunds() public view returns (uint256) {
         return _balance() - _escrowTotal;
+    }
+
+    /// @notice Funds held beyond applicants' escrow and open refund claims: what governance may move to the treasury.
+    function freeFunds() public view returns (uint256) {
+        uint256 funds = availableFunds();
+        return funds > _claimsTotal ? funds - _claimsTotal : 0;
     }
 
     // ---------------------------------------------------------------- internal

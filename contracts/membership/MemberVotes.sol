@@ -15,12 +15,16 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
  *
  * Every member with voting rights holds exactly one voting unit from the moment of admission, with no
  * self-delegation step. A member may appoint another member as proxy (GenG §43(5)): the unit then counts for the
- * proxy, who carries at most {maxPrincipals} principals. Votes and the number of members with voting rights are
- * checkpointed by timestamp, so a governor reads them at a proposal's snapshot.
+ * proxy, who carries at most {maxPrincipals} principals. Votes, the principals carried and the number of members with
+ * voting rights are checkpointed by timestamp, so a governor reads them at a proposal's snapshot.
  *
- * Gas: the current value and the time it was set live in the member's record (one storage slot, written once at
- * admission); only superseded values go into an OpenZeppelin {Checkpoints} trace. Reading the votes at a snapshot
- * taken after the last change costs a single storage read, whatever the number of members.
+ * A ballot ({ballot}) counts the votes at the snapshot, less the units of principals whose rights have ended since:
+ * an excluded or exited member loses the vote at once (GenG §68), also where a proxy casts it.
+ *
+ * Gas: the current value, the principals' permanent indices and the time they were set live in the member's record
+ * (one storage slot, written once at admission); only superseded records go into an OpenZeppelin {Checkpoints}
+ * trace. A ballot at a snapshot taken after the last change costs a single storage read, whatever the number of
+ * members, plus two for each principal the voter carries.
  *
  * The inheriting contract decides who gains and loses voting rights by calling {_grantVotingRights} and
  * {_revokeVotingRights}.
@@ -28,12 +32,19 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 abstract contract MemberVotes is IERC5805, EIP712, Nonces {
     using Checkpoints for Checkpoints.Trace208;
 
-    /// @dev A voter's current record. `index` is a permanent number (from 1) a governor uses to mark ballots.
+    /**
+     * @dev A voter's current record. `index` is a permanent number (from 1) a governor uses to mark ballots, and the
+     * record names principals by it. `firstPrincipal` was appointed before `secondPrincipal`. `listed` is the
+     * position (from 1) in the list of proxies that carry two principals.
+     */
     struct Voter {
         uint16 votes;
         uint48 since;
         uint32 index;
         bool hasRights;
+        uint32 firstPrincipal;
+        uint32 secondPrincipal;
+        uint32 listed;
     }
 
     bytes32 private constant DELEGATION_TYPEHASH =
@@ -41,8 +52,9 @@ abstract contract MemberVotes is IERC5805, EIP712, Nonces {
 
     mapping(address account => Voter) private _voters;
     mapping(address account => address) private _proxies;
-    mapping(address proxy => address[]) private _principals;
-    mapping(address account => Checkpoints.Trace208) private _pastVotes;
+    mapping(uint256 index => address) private _accounts; // written when a member first appoints a proxy
+    mapping(address account => Checkpoints.Trace208) private _pastRecords; // votes and principals, packed
+    address[] private _fullProxies; // proxies carrying two principals, released if the limit drops to one
 
     uint48 private _supplySince;
     uint208 private _supply;
@@ -85,12 +97,13 @@ abstract contract MemberVotes is IERC5805, EIP712, Nonces {
         return _voters[account].votes;
     }
 
-    /// @notice Votes `account` held at `timepoint`, which must be in the past.
+    /**
+     * @notice Votes `account` held at `timepoint`, which must be in the past.
+     * @dev The record as it was then; what a ballot counts is {ballot}.
+     */
     function getPastVotes(address account, uint256 timepoint) public view virtual returns (uint256) {
-        uint48 key = _checkPast(timepoint);
-        Voter storage voter = _voters[account];
-        if (key >= voter.since) return voter.votes;
-        return _pastVotes[account].upperLookupRecent(key);
+        (uint256 votes, , ) = _recordAt(account, _voters[account], _checkPast(timepoint));
+        return votes;
     }
 
     /// @notice Number of members with voting rights at `timepoint`, which must be in the past.
@@ -150,14 +163,19 @@ abstract contract MemberVotes is IERC5805, EIP712, Nonces {
     /**
      * @notice The weight a governor counts for `account`'s ballot on a proposal with snapshot `timepoint`, and the
      * member's permanent index for marking the ballot.
-     * @dev Weight is zero when the account has no voting rights now: an excluded member loses the vote at once,
-     * even on proposals whose snapshot precedes the exclusion.
+     * @dev The votes at the snapshot, but only of members who have voting rights now: an excluded member loses the
+     * vote at once, even on proposals whose snapshot precedes the exclusion, and also where its proxy casts it.
+     * Appointments count as they stood at the snapshot, so a principal whose proxy has lost its rights since votes
+     * itself only on proposals with a later snapshot, as after revoking the proxy.
      */
     function ballot(address account, uint256 timepoint) external view returns (uint256 weight, uint256 index) {
         Voter storage voter = _voters[account];
         index = voter.index;
         if (!voter.hasRights) return (0, index);
-        weight = getPastVotes(account, timepoint);
+        (uint256 votes, uint256 first, uint256 second) = _recordAt(account, voter, _checkPast(timepoint));
+        weight = votes;
+        if (first != 0 && !_voters[_accounts[first]].hasRights) --weight;
+        if (second != 0 && !_voters[_accounts[second]].hasRights) --weight;
     }
 
     /// @notice The permanent index of `account` (0 if never admitted).
@@ -165,9 +183,13 @@ abstract contract MemberVotes is IERC5805, EIP712, Nonces {
         return _voters[account].index;
     }
 
-    /// @notice The members whose votes `proxy` carries now.
-    function principalsOf(address proxy) external view returns (address[] memory) {
-        return _principals[proxy];
+    /// @notice The members whose votes `proxy` carries now, in the order they appointed it.
+    function principalsOf(address proxy) external view returns (address[] memory principals) {
+        Voter storage voter = _voters[proxy];
+        uint256 count = voter.secondPrincipal != 0 ? 2 : voter.firstPrincipal != 0 ? 1 : 0;
+        principals = new address[](count);
+        if (count > 0) principals[0] = _accounts[voter.firstPrincipal];
+        if (count > 1) principals[1] = _accounts[voter.secondPrincipal];
     }
 
     /// @notice The most principals one proxy may carry (statute; GenG §43(5): at most 2).
@@ -177,10 +199,21 @@ abstract contract MemberVotes is IERC5805, EIP712, Nonces {
 
     // ---------------------------------------------------------------- internal
 
+    /**
+     * @dev Sets the proxy limit. Lowering it to one ends the later appointment of every proxy carrying two: that
+     * principal's unit goes back to it. This loops over those proxies, so a cooperative with very many of them may
+     * need its members to revoke some appointments before the statute change can be executed.
+     */
     function _setMaxPrincipals(uint256 limit) internal {
         if (limit == 0 || limit > 2) revert InvalidProxyLimit(limit);
         _maxPrincipals = uint8(limit);
         emit ProxyLimitSet(limit);
+        if (limit == 1) {
+            while (_fullProxies.length != 0) {
+                address proxy = _fullProxies[_fullProxies.length - 1];
+                _returnUnit(proxy, _accounts[_voters[proxy].secondPrincipal]);
+            }
+        }
     }
 
     /// @dev Gives `account` its vote. It must not hold rights already.
@@ -206,74 +239,111 @@ abstract contract MemberVotes is IERC5805, EIP712, Nonces {
         _subtractVotes(carrier, 1);
         _setSupply(_supply - 1);
         emit DelegateChanged(account, carrier, address(0));
-        _releasePrincipals(account);
+        while (voter.firstPrincipal != 0) {
+            _returnUnit(account, _accounts[voter.secondPrincipal != 0 ? voter.secondPrincipal : voter.firstPrincipal]);
+        }
     }
 
     function _appointProxy(address principal, address proxy) private {
         Voter storage p = _voters[principal];
         if (!p.hasRights) revert NoVotingRights(principal);
-        if (!_voters[proxy].hasRights) revert NoVotingRights(proxy);
+        Voter storage t = _voters[proxy];
+        if (!t.hasRights) revert NoVotingRights(proxy);
         address current = delegates(principal);
         if (current == proxy) return;
         if (current != principal) _dropPrincipal(current, principal);
         if (proxy != principal) {
-            if (_principals[proxy].length >= _maxPrincipals) revert ProxyLimitReached(proxy, _maxPrincipals);
+            if (_principalCount(t) >= _maxPrincipals) revert ProxyLimitReached(proxy, _maxPrincipals);
             _proxies[principal] = proxy;
-            _principals[proxy].push(principal);
+            if (_accounts[p.index] == address(0)) _accounts[p.index] = principal;
+            _touch(proxy, t);
+            if (t.firstPrincipal == 0) {
+                t.firstPrincipal = p.index;
+            } else {
+                t.secondPrincipal = p.index;
+                _fullProxies.push(proxy);
+                t.listed = uint32(_fullProxies.length);
+            }
         }
         _subtractVotes(current, 1);
         _addVotes(proxy, 1);
         emit DelegateChanged(principal, current, proxy);
     }
 
-    /// @dev Hands each principal of `proxy` its unit back (a proxy must be a member).
-    function _releasePrincipals(address proxy) private {
-        address[] storage principals = _principals[proxy];
-        while (principals.length != 0) {
-            address principal = principals[principals.length - 1];
-            principals.pop();
-            delete _proxies[principal];
-            _subtractVotes(proxy, 1);
-            _addVotes(principal, 1);
-            emit DelegateChanged(principal, proxy, principal);
-        }
+    /// @dev Ends `principal`'s appointment of `proxy` and hands the unit back to the principal.
+    function _returnUnit(address proxy, address principal) private {
+        _dropPrincipal(proxy, principal);
+        _subtractVotes(proxy, 1);
+        _addVotes(principal, 1);
+        emit DelegateChanged(principal, proxy, principal);
     }
 
-    /// @dev Removes `principal` from the list `proxy` carries.
+    /// @dev Removes `principal` from the ones `proxy` carries, keeping the order of appointment.
     function _dropPrincipal(address proxy, address principal) private {
-        address[] storage principals = _principals[proxy];
-        uint256 last = principals.length - 1;
-        for (uint256 i = 0; i < last; ++i) {
-            if (principals[i] == principal) {
-                principals[i] = principals[last];
-                break;
-            }
+        Voter storage t = _voters[proxy];
+        uint32 index = _voters[principal].index;
+        _touch(proxy, t);
+        if (t.firstPrincipal == index) t.firstPrincipal = t.secondPrincipal;
+        if (t.secondPrincipal != 0) {
+            t.secondPrincipal = 0;
+            _unlist(t);
         }
-        principals.pop();
         delete _proxies[principal];
+    }
+
+    /// @dev Takes a proxy that no longer carries two principals off the list (swap with the last, then pop).
+    function _unlist(Voter storage t) private {
+        uint256 position = t.listed;
+        address last = _fullProxies[_fullProxies.length - 1];
+        _fullProxies[position - 1] = last;
+        _voters[last].listed = uint32(position);
+        _fullProxies.pop();
+        t.listed = 0;
+    }
+
+    function _principalCount(Voter storage voter) private view returns (uint256) {
+        return (voter.firstPrincipal != 0 ? 1 : 0) + (voter.secondPrincipal != 0 ? 1 : 0);
     }
 
     function _addVotes(address account, uint256 amount) private {
         Voter storage voter = _voters[account];
         uint256 old = voter.votes;
-        _recordVotes(account, voter, old + amount);
+        _touch(account, voter);
+        voter.votes = SafeCast.toUint16(old + amount);
         emit DelegateVotesChanged(account, old, old + amount);
     }
 
     function _subtractVotes(address account, uint256 amount) private {
         Voter storage voter = _voters[account];
         uint256 old = voter.votes;
-        _recordVotes(account, voter, old - amount);
+        _touch(account, voter);
+        voter.votes = SafeCast.toUint16(old - amount);
         emit DelegateVotesChanged(account, old, old - amount);
     }
 
-    function _recordVotes(address account, Voter storage voter, uint256 value) private {
+    /// @dev Before a record changes: keeps the superseded one in the trace, unless it was set at this same time.
+    function _touch(address account, Voter storage voter) private {
         uint48 now_ = clock();
-        if (voter.since != now_) {
-            if (voter.since != 0) _pastVotes[account].push(voter.since, voter.votes);
-            voter.since = now_;
+        if (voter.since == now_) return;
+        if (voter.since != 0) {
+            _pastRecords[account].push(voter.since, _pack(voter.votes, voter.firstPrincipal, voter.secondPrincipal));
         }
-        voter.votes = SafeCast.toUint16(value);
+        voter.since = now_;
+    }
+
+    /// @dev `account`'s votes and principals' indices at `key`.
+    function _recordAt(
+        address account,
+        Voter storage voter,
+        uint48 key
+    ) private view returns (uint256 votes, uint256 first, uint256 second) {
+        if (key >= voter.since) return (voter.votes, voter.firstPrincipal, voter.secondPrincipal);
+        uint256 packed = _pastRecords[account].upperLookupRecent(key);
+        return (uint16(packed), uint32(packed >> 16), uint32(packed >> 48));
+    }
+
+    function _pack(uint256 votes, uint256 first, uint256 second) private pure returns (uint208) {
+        return uint208(votes | (first << 16) | (second << 48));
     }
 
     function _setSupply(uint256 value) private {

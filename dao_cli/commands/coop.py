@@ -141,7 +141,8 @@ def info(ctx: AppContext) -> None:
         f" quorum {s['quorum_percent']}%, timelock {_duration(s['timelock_delay'])}",
         f"  members {m['count']} ({m['with_voting_rights']} with a vote), {m['shares']} shares",
         f"  capital paid in {amount(c['paid_in'])}, escrow {amount(c['escrow'])},"
-        f" refund claims {amount(c['refund_claims'])}",
+        f" refund claims {amount(c['refund_claims'])};"
+        f" {amount(c['movable_to_treasury'])} may go to the treasury",
         f"  treasury {t['address']}: {amount(t['coin'], 18, 'ETH')}"
         + (f", {amount(t['payment_token'])}" if t["payment_token"] is not None else "")
         + f", {amount(t['coop_token'], k['decimals'], k['symbol'])}",

@@ -214,7 +214,7 @@ def exclude(ctx: AppContext, member: str, title: str, description: str, kind: st
 def move_capital(
     ctx: AppContext, amount: str, raw: bool, title: str, description: str, kind: str | None
 ) -> None:
-    """Move AMOUNT of paid-in capital to the treasury (never applicants' escrow)."""
+    """Move AMOUNT of paid-in capital to the treasury (never applicants' escrow or refund claims)."""
     from .. import templates
 
     def build(coop: Cooperative) -> list[Any]:
