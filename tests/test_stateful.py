@@ -46,8 +46,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from brownie import ZERO_ADDRESS, accounts, chain, network, web3
-from brownie.exceptions import TransactionError, VirtualMachineError
-from brownie.network.transaction import TransactionReceipt
+from brownie.exceptions import VirtualMachineError
 from conftest import ABSTAIN, AGAINST, ETHER, FOR, STATES, fee
 from hypothesis import HealthCheck, note, settings
 from hypothesis import strategies as st
@@ -140,22 +139,6 @@ def passes(kind, for_, against):
     if for_ <= 0:
         return False
     return for_ > against if kind == ORDINARY else for_ >= 3 * against
-
-
-def transact(fn, *args):
-    """`fn(*args)` for a brownie contract function or `Account.transfer`: the receipt.
-
-    brownie 1.22 can report a transaction that was mined as "dropped without known replacement": its
-    confirmation threads mark every other transaction of the same sender and nonce as dropped, and
-    here every example reuses the nonces the chain revert gave back (seen once in some 40 runs). Then
-    the receipt is read again.
-    """
-    try:
-        return fn(*args)
-    except TransactionError as exc:
-        if "dropped without known replacement" not in str(exc):
-            raise
-        return TransactionReceipt(str(exc).rsplit(" ", 1)[-1])
 
 
 def batch_read(calls, balances):
@@ -399,7 +382,7 @@ class CoopStateMachine(RuleBasedStateMachine):
         is None, else revert with that custom error; return the receipt if it accepted."""
         note(f"{what}: {error or 'accepted'}")
         try:
-            tx = transact(fn, *args)
+            tx = fn(*args)
             reverted = None if tx.status else tx.revert_msg
         except VirtualMachineError as exc:
             reverted = exc.revert_msg

@@ -56,12 +56,12 @@ abstract contract MemberVotes is IERC5805, EIP712, Nonces {
     mapping(address account => Checkpoints.Trace208) private _pastRecords; // votes and principals, packed
     address[] private _fullProxies; // proxies carrying two principals, released if the limit drops to one
 
+    // One storage slot, which an admission writes once (uint32 is room for every member a chain could hold).
     uint48 private _supplySince;
-    uint208 private _supply;
-    Checkpoints.Trace208 private _pastSupply;
-
+    uint32 private _supply;
     uint32 private _lastIndex;
     uint8 private _maxPrincipals;
+    Checkpoints.Trace208 private _pastSupply;
 
     /// @dev The account has no voting rights (not a member, or its rights have ended).
     error NoVotingRights(address account);
@@ -352,7 +352,7 @@ abstract contract MemberVotes is IERC5805, EIP712, Nonces {
             if (_supplySince != 0) _pastSupply.push(_supplySince, _supply);
             _supplySince = now_;
         }
-        _supply = SafeCast.toUint208(value);
+        _supply = SafeCast.toUint32(value);
     }
 
     function _checkPast(uint256 timepoint) private view returns (uint48) {
