@@ -102,9 +102,10 @@ $(TOOL_LINKS): $(VENV)/bin/%: $(NPM_STAMP) | $(VENV_STAMP)
 lint: $(VENV_STAMP)
 	$(RUFF) check .
 
-# Also refreshes the artifacts the `coop` CLI ships (toolchain/export_artifacts.py).
+# Also refreshes the artifacts the `coop` CLI ships (toolchain/export_artifacts.py). Always everything:
+# brownie's incremental build can keep a contract whose imports changed with its old metadata hash.
 compile: install
-	$(BROWNIE) compile
+	$(BROWNIE) compile --all
 	@if [ -f toolchain/export_artifacts.py ]; then $(PY) toolchain/export_artifacts.py; fi
 
 test: lint test-anvil
