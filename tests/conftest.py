@@ -210,7 +210,6 @@ def resolve(coop, calls, description, voters, kind=None):
     return enact(coop, proposal, voters[0])
 
 
-
 def exclusion_with_a_pending_vote(coop, voters, excluded):
     """Exclude `excluded` by a resolution `voters` carry, while a second proposal, whose snapshot comes
     before the exclusion, is still open; return that proposal's id."""

@@ -166,18 +166,7 @@ def test_excluded_member_loses_the_vote_at_once(make_coop, founders, board):
     excluded = accounts[4]
     join(coop, excluded, 1, board)
     chain.sleep(1)
-    exclusion_id, exclusion = propose(
-        coop, founders[0], [(coop.membership, "exclude", (excluded,))], "Exclude"
-    )
-    start_voting(coop)
-    for f in founders:
-        coop.governor.castVote(exclusion_id, FOR, {"from": f})
-    # a second proposal whose snapshot comes before the exclusion takes effect
-    chain.sleep(coop.governor.votingPeriod() - 2 * DAY)
-    pending, _ = propose(coop, founders[0], [(accounts[8].address, 0, b"")], "Pending vote")
-    end_voting(coop)
-    enact(coop, exclusion, founders[0])
-    assert state(coop, pending) == "Active"
+    pending = exclusion_with_a_pending_vote(coop, founders, excluded)
     snapshot = coop.governor.proposalSnapshot(pending)
     assert coop.membership.getPastVotes(excluded, snapshot) == 1  # the record keeps the history
     assert coop.governor.getVotes(excluded, snapshot) == 0  # what a ballot would count
