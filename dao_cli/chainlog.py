@@ -512,21 +512,19 @@ class EventCache:
         return [json.loads(entry) for (entry,) in rows]
 
     def block_times(self, chain: int, blocks: Sequence[int]) -> dict[int, int]:
-        out: dict[int, int] = {}
-        for part in _chunks(list(blocks), 500):
-            marks = ",".join("?" * len(part))
-            rows = self.db.execute(
-                f"SELECT number, time FROM blocks WHERE chain = ? AND number IN ({marks})", (chain, *part)
-            )
-            out.update(rows.fetchall())
-        return out
+        return self._lookup("blocks", "number", "time", chain, blocks)
 
     def senders(self, chain: int, txs: Sequence[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for part in _chunks(list(txs), 500):
+        return self._lookup("senders", "tx", "sender", chain, txs)
+
+    def _lookup(self, table: str, key: str, value: str, chain: int, keys: Sequence[Any]) -> dict[Any, Any]:
+        """`{key: value}` from `table` for the cached `keys`, asked 500 at a time (SQLite's limit on
+        parameters is 999 in older builds)."""
+        out: dict[Any, Any] = {}
+        for part in _chunks(list(keys), 500):
             marks = ",".join("?" * len(part))
             rows = self.db.execute(
-                f"SELECT tx, sender FROM senders WHERE chain = ? AND tx IN ({marks})", (chain, *part)
+                f"SELECT {key}, {value} FROM {table} WHERE chain = ? AND {key} IN ({marks})", (chain, *part)
             )
             out.update(rows.fetchall())
         return out
