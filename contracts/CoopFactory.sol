@@ -5,6 +5,7 @@ import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {TimelockControllerUpgradeable} from
     "@openzeppelin/contracts-upgradeable/governance/TimelockControllerUpgradeable.sol";
 import {CoopMembership} from "./membership/CoopMembership.sol";
+import {CoopVotes} from "./votes/CoopVotes.sol";
 import {CoopToken} from "./token/CoopToken.sol";
 import {CoopGovernor} from "./governance/CoopGovernor.sol";
 import {CoopTimelock} from "./governance/CoopTimelock.sol";
@@ -12,8 +13,8 @@ import {ICoopVotes} from "./interfaces/ICoopVotes.sol";
 
 /**
  * @title CoopFactory
- * @dev Creates a whole cooperative in one transaction from its statute: member list, token, governor (the general
- * assembly) and timelock (treasury and executor), as minimal clones of audited implementations. Every power is handed
+ * @dev Creates a whole cooperative in one transaction from its statute: member list, votes, token, governor (the
+ * general assembly) and timelock (treasury and executor), as minimal clones of audited implementations. Every power is handed
  * to the timelock, and the founders are members from the start. Neither the factory nor the caller keeps any power.
  */
 contract CoopFactory {
@@ -35,12 +36,14 @@ contract CoopFactory {
     /// @dev The contracts that make up one cooperative.
     struct Cooperative {
         address membership;
+        address votes;
         address token;
         address governor;
         address timelock;
     }
 
     address public immutable membershipImplementation;
+    address public immutable votesImplementation;
     address public immutable tokenImplementation;
     address public immutable governorImplementation;
     address public immutable timelockImplementation;
@@ -50,6 +53,7 @@ contract CoopFactory {
         address indexed creator,
         string name,
         address membership,
+        address votes,
         address token,
         address governor,
         address timelock
@@ -60,8 +64,9 @@ contract CoopFactory {
     /// @dev The voting period must be at least one second.
     error InvalidVotingPeriod();
 
-    constructor(address membership_, address token_, address governor_, address timelock_) {
+    constructor(address membership_, address votes_, address token_, address governor_, address timelock_) {
         membershipImplementation = membership_;
+        votesImplementation = votes_;
         tokenImplementation = token_;
         governorImplementation = governor_;
         timelockImplementation = timelock_;
@@ -69,7 +74,7 @@ contract CoopFactory {
 
     /**
      * @notice Creates a cooperative from `statute` with `founders` (three or more) as its first members.
-     * @return coop the addresses of its member list, token, governor and timelock
+     * @return coop the addresses of its member list, votes, token, governor and timelock
      */
     function createCooperative(
         Statute calldata statute,
@@ -78,6 +83,7 @@ contract CoopFactory {
         if (statute.quorumPercent == 0 || statute.quorumPercent > 100) revert InvalidQuorum(statute.quorumPercent);
         if (statute.votingPeriod == 0) revert InvalidVotingPeriod();
         coop.membership = Clones.clone(membershipImplementation);
+        coop.votes = Clones.clone(votesImplementation);
         coop.token = Clones.clone(tokenImplementation);
         coop.governor = Clones.clone(governorImplementation);
         coop.timelock = Clones.clone(timelockImplementation);
@@ -85,22 +91,30 @@ contract CoopFactory {
         address[] memory governor = new address[](1);
         governor[0] = coop.governor;
         CoopTimelock(payable(coop.timelock)).initialize(statute.timelockDelay, governor, governor, address(0));
+        CoopVotes(coop.votes).initialize(coop.membership, statute.maxPrincipals);
         CoopMembership(payable(coop.membership)).initialize(
             statute.terms,
-            statute.maxPrincipals,
-            coop.timelock,
+            CoopMembership.Contracts(coop.votes, coop.timelock, coop.governor, coop.token),
             statute.board,
             founders
         );
         CoopToken(coop.token).initialize(statute.tokenName, statute.tokenSymbol, statute.tokenCap, coop.timelock);
         CoopGovernor(payable(coop.governor)).initialize(
             statute.name,
-            ICoopVotes(coop.membership),
+            ICoopVotes(coop.votes),
             TimelockControllerUpgradeable(payable(coop.timelock)),
             statute.votingDelay,
             statute.votingPeriod,
             statute.quorumPercent
         );
-        emit CooperativeCreated(msg.sender, statute.name, coop.membership, coop.token, coop.governor, coop.timelock);
+        emit CooperativeCreated(
+            msg.sender,
+            statute.name,
+            coop.membership,
+            coop.votes,
+            coop.token,
+            coop.governor,
+            coop.timelock
+        );
     }
 }

@@ -18,6 +18,7 @@ import {TimelockControllerUpgradeable} from
     "@openzeppelin/contracts-upgradeable/governance/TimelockControllerUpgradeable.sol";
 import {GovernorCountingByKind} from "./GovernorCountingByKind.sol";
 import {ResolutionKind} from "./ResolutionKind.sol";
+import {ICoopRegister} from "../interfaces/ICoopRegister.sol";
 import {ICoopVotes} from "../interfaces/ICoopVotes.sol";
 
 /**
@@ -26,7 +27,8 @@ import {ICoopVotes} from "../interfaces/ICoopVotes.sol";
  * as treasury and executor. Only members propose. Quorum is a statute fraction of the members with voting rights at
  * the snapshot, rounded up. The majority a resolution needs follows from what it calls: any call that changes a
  * statute parameter or the governance settings makes it a statute change (3/4), whatever the proposer claims; a
- * proposer may only ask for a stricter kind ({proposeWithKind}).
+ * proposer may only ask for a stricter kind, in the description ({declaredKind}), so the kind is bound to the
+ * proposal's id and cannot be stripped by front-running.
  *
  * The clock is the block timestamp, as on the member list, so voting delay and period are in seconds.
  */
@@ -67,7 +69,7 @@ contract CoopGovernor is
         __GovernorTimelockControl_init(timelock_);
     }
 
-    /// @notice The member list whose votes count.
+    /// @notice The votes that count: one per member of the cooperative's member list.
     function members() public view returns (ICoopVotes) {
         return ICoopVotes(address(token()));
     }
@@ -97,8 +99,11 @@ contract CoopGovernor is
     }
 
     /**
-     * @notice Proposes a resolution; only members with voting rights may. Its kind is derived from its calls.
-     * @dev See {IGovernor-propose}.
+     * @notice Proposes a resolution; only members with voting rights may. Its kind is the strictest of what its calls
+     * need and what its description declares ({declaredKind}).
+     * @dev See {IGovernor-propose}. The declared kind is part of the description and so of the proposal id: nobody
+     * can create the same proposal without it. Ending the description with OpenZeppelin's `#proposer=0x...` binds
+     * the proposer too.
      */
     function propose(
         address[] memory targets,
@@ -110,36 +115,33 @@ contract CoopGovernor is
         return super.propose(targets, values, calldatas, description);
     }
 
-    /**
-     * @notice Proposes a resolution the proposer declares to be of `kind` (e.g. new duties, 9/10, or dissolution).
-     * @dev The kind only ever raises the majority: a statute change stays one even if declared ordinary.
-     */
-    function proposeWithKind(
-        address[] memory targets,
-        uint256[] memory values,
-        bytes[] memory calldatas,
-        string memory description,
-        ResolutionKind kind
-    ) external returns (uint256 proposalId) {
-        proposalId = propose(targets, values, calldatas, description);
-        if (kind != ResolutionKind.None && !_isStricter(proposalKind(proposalId), kind)) {
-            _setProposalKind(proposalId, kind);
-        }
-    }
-
     /// @notice The kind of resolution a proposal with these calls needs at least.
     function derivedKind(address[] memory targets, bytes[] memory calldatas) public view returns (ResolutionKind kind) {
         kind = ResolutionKind.Ordinary;
-        ICoopVotes list = members();
+        address register = members().register();
         for (uint256 i = 0; i < targets.length; ++i) {
             ResolutionKind callKind = ResolutionKind.Ordinary;
             if (targets[i] == address(this) || targets[i] == timelock()) {
                 callKind = ResolutionKind.StatuteChange;
-            } else if (targets[i] == address(list) && calldatas[i].length >= 4) {
-                callKind = list.resolutionKindOf(bytes4(calldatas[i]));
+            } else if (targets[i] == register && calldatas[i].length >= 4) {
+                callKind = ICoopRegister(register).resolutionKindOf(bytes4(calldatas[i]));
             }
             if (_isStricter(callKind, kind)) kind = callKind;
         }
+    }
+
+    /**
+     * @notice The kind a proposer declares in `description`: a last line `#kind=new-duties`, `#kind=dissolution` or
+     * `#kind=statute-change` (before a `#proposer=0x...` suffix, if any). It only ever raises the majority.
+     */
+    function declaredKind(string memory description) public pure returns (ResolutionKind) {
+        bytes memory text = bytes(description);
+        uint256 end = text.length;
+        if (_endsWith(text, end, "#proposer=0x", 40)) end -= 52;
+        if (_endsWith(text, end, "#kind=new-duties", 0)) return ResolutionKind.NewDuties;
+        if (_endsWith(text, end, "#kind=dissolution", 0)) return ResolutionKind.Dissolution;
+        if (_endsWith(text, end, "#kind=statute-change", 0)) return ResolutionKind.StatuteChange;
+        return ResolutionKind.Ordinary;
     }
 
     function _propose(
@@ -150,7 +152,20 @@ contract CoopGovernor is
         address proposer
     ) internal override returns (uint256 proposalId) {
         proposalId = super._propose(targets, values, calldatas, description, proposer);
-        _setProposalKind(proposalId, derivedKind(targets, calldatas));
+        ResolutionKind kind = derivedKind(targets, calldatas);
+        ResolutionKind declared = declaredKind(description);
+        _setProposalKind(proposalId, _isStricter(declared, kind) ? declared : kind);
+    }
+
+    /// @dev Whether `text[:end]` ends with `marker` followed by `tail` more bytes.
+    function _endsWith(bytes memory text, uint256 end, bytes memory marker, uint256 tail) private pure returns (bool) {
+        uint256 length = marker.length + tail;
+        if (end < length) return false;
+        uint256 start = end - length;
+        for (uint256 i = 0; i < marker.length; ++i) {
+            if (text[start + i] != marker[i]) return false;
+        }
+        return true;
     }
 
     /// @dev Counts a ballot: one read of the member list gives the weight at the snapshot and the ballot index.

@@ -2,15 +2,15 @@
 pragma solidity ^0.8.24;
 
 import {IERC5805} from "@openzeppelin/contracts/interfaces/IERC5805.sol";
-import {ResolutionKind} from "../governance/ResolutionKind.sol";
 
 /**
- * @dev What the cooperative's governor reads from the member list beyond {IERC5805}: a ballot's weight and the
- * member's permanent index in one call, current voting rights, and which calls are statute changes.
+ * @dev The cooperative's votes beyond {IERC5805}: what its governor reads (a ballot's weight and the member's
+ * permanent index in one call, current voting rights, the member list) and what its member list calls (granting and
+ * ending voting rights, the statute's proxy limit).
  */
 interface ICoopVotes is IERC5805 {
     /// @notice Weight of `account`'s ballot for a proposal with snapshot `timepoint`: its votes then, counting only
-    /// members with voting rights now; and its permanent index.
+    /// members with voting rights both then and now; and its permanent index.
     function ballot(address account, uint256 timepoint) external view returns (uint256 weight, uint256 index);
 
     /// @notice The permanent index of `account` (0 if never admitted).
@@ -19,6 +19,18 @@ interface ICoopVotes is IERC5805 {
     /// @notice Whether `account` has voting rights now.
     function hasVotingRights(address account) external view returns (bool);
 
-    /// @notice The kind of resolution a call to `selector` on the member list needs.
-    function resolutionKindOf(bytes4 selector) external pure returns (ResolutionKind);
+    /// @notice The member list that grants and ends voting rights.
+    function register() external view returns (address);
+
+    /// @notice Gives a newly admitted member its vote (member list only).
+    function grantVotingRights(address account) external;
+
+    /// @notice Fixes the last second of `account`'s voting rights, the exit date its notice set (member list only).
+    function endVotingRightsAt(address account, uint256 lastSecond) external;
+
+    /// @notice Ends `account`'s voting rights now, if they have not ended already (member list only).
+    function revokeVotingRights(address account) external;
+
+    /// @notice Sets the statute's proxy limit, 1 or 2 principals (member list only, by resolution).
+    function setMaxPrincipals(uint256 limit) external;
 }

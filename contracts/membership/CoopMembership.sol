@@ -4,11 +4,16 @@ pragma solidity ^0.8.24;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Address} from "@openzeppelin/contracts/utils/Address.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
-import {MemberVotes} from "./MemberVotes.sol";
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardUpgradeable.sol";
 import {FiscalCalendar} from "./FiscalCalendar.sol";
 import {ResolutionKind} from "../governance/ResolutionKind.sol";
+import {ICoopRegister} from "../interfaces/ICoopRegister.sol";
+import {ICoopVotes} from "../interfaces/ICoopVotes.sol";
 
 /**
  * @title CoopMembership
@@ -18,11 +23,16 @@ import {ResolutionKind} from "../governance/ResolutionKind.sol";
  * an open cooperative, the board, or the assembly through governance) admits or rejects them. Members buy more shares,
  * give notice, and after the fiscal-year end their exit is completed and the nominal value they paid in becomes a
  * refund claim, paid when funds allow and never lost. Exclusion by a resolution ends the vote at once and settles
- * capital like an exit. Every member holds one vote ({MemberVotes}).
+ * capital like an exit. Every member holds one vote in the cooperative's {CoopVotes}, which this list grants and ends.
+ *
+ * Money: a payment counts only when its full amount arrived (a token that takes a fee or burns on transfer is
+ * refused), and money leaves only by claims its owner pulls (a rejected applicant's escrow, a refund), or to the
+ * treasury by resolution. Every function that moves value writes its state before it calls out, behind a re-entry
+ * guard, so a payment token with transfer hooks cannot re-enter it.
  *
  * Deployed once as an implementation and used through clones, so it is initialised, not constructed.
  */
-contract CoopMembership is Initializable, MemberVotes {
+contract CoopMembership is Initializable, ReentrancyGuardUpgradeable, EIP712, Nonces, ICoopRegister {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
@@ -53,6 +63,14 @@ contract CoopMembership is Initializable, MemberVotes {
         bool sharesTransferable; // GenG §76
     }
 
+    /// @dev The cooperative's other contracts: none of them may ever be a member.
+    struct Contracts {
+        address votes;
+        address governance; // the timelock: treasury and executor of resolutions
+        address governor;
+        address token;
+    }
+
     struct Member {
         Status status;
         uint32 shares;
@@ -66,35 +84,51 @@ contract CoopMembership is Initializable, MemberVotes {
         uint96 escrow;
     }
 
+    /// @dev A receiver's agreement to take `shares` shares carrying `value` paid-in capital from one member.
+    struct Consent {
+        uint32 shares;
+        uint96 value;
+    }
+
     uint256 public constant MIN_FOUNDERS = 3;
     uint256 public constant MIN_NOTICE_MONTHS = 3;
     uint256 public constant MAX_NOTICE_MONTHS = 60;
+    bytes32 private constant SHARE_TRANSFER_TYPEHASH =
+        keccak256("ShareTransfer(address from,address to,uint256 shares,uint256 value,uint256 nonce,uint256 deadline)");
 
     Terms private _terms;
     address private _governance;
     address private _board;
+    ICoopVotes private _votes;
+    address private _governor;
+    address private _token;
 
     mapping(address account => Member) private _members;
     mapping(address applicant => Application) private _applications;
+    mapping(address applicant => uint256) private _returnedEscrow;
     mapping(address account => uint256) private _refundClaims;
+    mapping(address to => mapping(address from => Consent)) private _consents;
 
     uint32 private _memberCount;
     uint64 private _totalShares;
     uint128 private _totalPaid;
-    uint128 private _escrowTotal;
+    uint128 private _escrowTotal; // pending applications and rejected applicants' escrow not yet collected
     uint128 private _claimsTotal;
 
+    event TermsSet(Terms terms);
     event Applied(address indexed applicant, uint256 shares, uint256 escrow, bytes32 applicationHash);
     event ApplicationWithdrawn(address indexed applicant, uint256 escrow);
     event Admitted(address indexed member, uint256 shares, uint256 paid, address indexed by);
     event Rejected(address indexed applicant, uint256 escrow, address indexed by);
+    event EscrowCollected(address indexed applicant, uint256 amount);
     event SharesBought(address indexed member, uint256 shares, uint256 amount);
     event CapitalPaidIn(address indexed member, uint256 amount);
+    event TransferConsented(address indexed from, address indexed to, uint256 shares, uint256 value);
+    event SharesTransferred(address indexed from, address indexed to, uint256 shares, uint256 value);
     event NoticeGiven(address indexed member, uint256 exitAt);
     event Excluded(address indexed member, uint256 exitAt);
     event Exited(address indexed member, uint256 shares, uint256 refundClaim);
     event RefundPaid(address indexed member, uint256 amount, uint256 remainingClaim);
-    event SharesTransferred(address indexed from, address indexed to, uint256 shares, uint256 value);
     event CapitalMovedToTreasury(address indexed treasury, uint256 amount);
     event FundsReceived(address indexed from, uint256 amount);
     event StatuteChanged(string parameter, uint256 value);
@@ -108,18 +142,26 @@ contract CoopMembership is Initializable, MemberVotes {
     error InvalidSharePrice();
     error InvalidNoticePeriod(uint256 months);
     error InvalidAddress();
+    error CooperativeContract(address account);
     error AlreadyMember(address account);
     error ApplicationPending(address applicant);
     error NoApplication(address applicant);
+    error NoReturnedEscrow(address applicant);
     error NotAMember(address account);
     error NotActiveMember(address account);
+    error NotLeaving(address member);
+    error NoticeAlreadyGiven(address member, uint256 exitAt);
     error ShareCountOutOfRange(uint256 shares, uint256 minShares, uint256 maxShares);
     error WrongPayment(uint256 expected, uint256 received);
+    error PaymentShortfall(address token, uint256 expected, uint256 received);
     error NothingDue(address member);
     error ExitNotDue(address member, uint256 exitAt);
     error NoRefundClaim(address account);
     error NoFunds(uint256 available);
     error SharesNotTransferable();
+    error NoTransferConsent(address from, address to, uint256 shares, uint256 value);
+    error ConsentExpired(uint256 deadline);
+    error InvalidConsentSignature(address to);
     error InsufficientFunds(uint256 requested, uint256 available);
 
     modifier onlyGovernance() {
@@ -127,33 +169,38 @@ contract CoopMembership is Initializable, MemberVotes {
         _;
     }
 
-    constructor() {
+    constructor() EIP712("CoopMembership", "1") {
         _disableInitializers();
     }
 
     /**
      * @notice Sets up the cooperative's member list with its statute terms and founders (at least three, GenG §4).
      * @dev Founders are members from the start with the minimum number of shares subscribed; they pay in with
-     * {payIn}. `governance` is the timelock that executes resolutions; `board` admits members in board mode.
+     * {payIn}. `coop_.governance` is the timelock that executes resolutions; `board_` admits members in board mode.
+     * The votes contract must already be bound to this list.
      */
     function initialize(
         Terms calldata terms_,
-        uint256 maxPrincipals_,
-        address governance_,
+        Contracts calldata coop_,
         address board_,
         address[] calldata founders
     ) external initializer {
-        if (governance_ == address(0)) revert InvalidAddress();
+        if (coop_.governance == address(0) || coop_.votes == address(0)) revert InvalidAddress();
+        __ReentrancyGuard_init();
         _checkTerms(terms_);
         _terms = terms_;
-        _setMaxPrincipals(maxPrincipals_);
-        _governance = governance_;
+        _governance = coop_.governance;
+        _votes = ICoopVotes(coop_.votes);
+        _governor = coop_.governor;
+        _token = coop_.token;
         _board = board_;
+        emit TermsSet(terms_);
         emit BoardChanged(board_);
         if (founders.length < MIN_FOUNDERS) revert TooFewFounders(founders.length);
         for (uint256 i = 0; i < founders.length; ++i) {
             address founder = founders[i];
             if (founder == address(0)) revert InvalidAddress();
+            _checkNotOwnContract(founder);
             if (_members[founder].status != Status.None) revert DuplicateFounder(founder);
             _admit(founder, terms_.minShares, 0);
         }
@@ -166,7 +213,8 @@ contract CoopMembership is Initializable, MemberVotes {
      * @dev In an open cooperative the applicant is admitted at once. `applicationHash` is the hash of the signed
      * written application kept off-chain (personal data stays off the chain).
      */
-    function submitApplication(uint256 shares, bytes32 applicationHash) external payable {
+    function submitApplication(uint256 shares, bytes32 applicationHash) external payable nonReentrant {
+        _checkNotOwnContract(msg.sender);
         Status status = _members[msg.sender].status;
         if (status != Status.None && status != Status.Exited) revert AlreadyMember(msg.sender);
         if (_applications[msg.sender].shares != 0) revert ApplicationPending(msg.sender);
@@ -175,7 +223,6 @@ contract CoopMembership is Initializable, MemberVotes {
             revert ShareCountOutOfRange(shares, t.minShares, t.maxShares);
         }
         uint256 amount = shares * t.sharePrice;
-        _collect(amount);
         emit Applied(msg.sender, shares, amount, applicationHash);
         if (t.admission == AdmissionMode.Open) {
             _admit(msg.sender, shares, amount);
@@ -183,11 +230,13 @@ contract CoopMembership is Initializable, MemberVotes {
             _applications[msg.sender] = Application(shares.toUint32(), amount.toUint96());
             _escrowTotal += amount.toUint128();
         }
+        _collect(t.paymentToken, amount);
     }
 
-    /// @notice Withdraws the caller's pending application and returns the escrow.
-    function withdrawApplication() external {
+    /// @notice Withdraws the caller's pending application and pays the escrow back to the caller.
+    function withdrawApplication() external nonReentrant {
         uint256 escrow = _closeApplication(msg.sender);
+        _escrowTotal -= uint128(escrow);
         emit ApplicationWithdrawn(msg.sender, escrow);
         _pay(msg.sender, escrow);
     }
@@ -196,74 +245,115 @@ contract CoopMembership is Initializable, MemberVotes {
     function admit(address applicant) external {
         _checkAdmittingBody();
         Application memory a = _applications[applicant];
-        if (a.shares == 0) revert NoApplication(applicant);
-        _closeApplication(applicant);
-        _admit(applicant, a.shares, a.escrow);
+        uint256 escrow = _closeApplication(applicant);
+        _escrowTotal -= uint128(escrow);
+        _admit(applicant, a.shares, escrow);
     }
 
-    /// @notice Rejects `applicant`; the escrow goes back to them.
+    /**
+     * @notice Rejects `applicant`. The escrow stays held for the applicant, who collects it with {collectEscrow}: a
+     * receiver that refuses payment cannot block its own rejection, nor anybody else's.
+     */
     function reject(address applicant) external {
         _checkAdmittingBody();
         uint256 escrow = _closeApplication(applicant);
+        _returnedEscrow[applicant] += escrow;
         emit Rejected(applicant, escrow, msg.sender);
-        _pay(applicant, escrow);
+    }
+
+    /// @notice Pays the caller the escrow of its rejected applications.
+    function collectEscrow() external nonReentrant {
+        uint256 amount = _returnedEscrow[msg.sender];
+        if (amount == 0) revert NoReturnedEscrow(msg.sender);
+        delete _returnedEscrow[msg.sender];
+        _escrowTotal -= uint128(amount);
+        emit EscrowCollected(msg.sender, amount);
+        _pay(msg.sender, amount);
     }
 
     // ---------------------------------------------------------------- capital
 
     /// @notice Subscribes and pays for `shares` more shares, up to the statute's maximum.
-    function buyShares(uint256 shares) external payable {
+    function buyShares(uint256 shares) external payable nonReentrant {
         Member storage m = _activeMember(msg.sender);
         uint256 total = m.shares + shares;
         Terms memory t = _terms;
         if (shares == 0 || total > t.maxShares) revert ShareCountOutOfRange(total, t.minShares, t.maxShares);
         uint256 amount = shares * t.sharePrice;
-        _collect(amount);
         m.shares = total.toUint32();
         m.paid += amount.toUint96();
         _totalShares += uint64(shares);
         _totalPaid += amount.toUint128();
         emit SharesBought(msg.sender, shares, amount);
+        _collect(t.paymentToken, amount);
     }
 
     /// @notice Pays in what the caller still owes on subscribed shares (founders subscribe at creation).
-    function payIn() external payable {
+    function payIn() external payable nonReentrant {
         Member storage m = _activeMember(msg.sender);
         uint256 amount = _due(m);
         if (amount == 0) revert NothingDue(msg.sender);
-        _collect(amount);
         m.paid += amount.toUint96();
         _totalPaid += amount.toUint128();
         emit CapitalPaidIn(msg.sender, amount);
+        _collect(_terms.paymentToken, amount);
     }
 
     /**
-     * @notice Transfers `shares` shares and their paid-in value to another member (GenG §76), if the statute allows.
+     * @notice Agrees, as the receiver, to take `shares` shares carrying `value` paid-in capital from member `from`
+     * (GenG §76: transfer by written agreement). Zero shares withdraws the agreement.
+     */
+    function consentToTransfer(address from, uint256 shares, uint256 value) external {
+        _activeMember(msg.sender);
+        _consents[msg.sender][from] = Consent(shares.toUint32(), value.toUint96());
+        emit TransferConsented(from, msg.sender, shares, value);
+    }
+
+    /**
+     * @notice Transfers `shares` shares and their paid-in value to member `to`, who has agreed with
+     * {consentToTransfer} to exactly these shares and this value ({transferValue}), if the statute allows transfers.
      * @dev Both sides stay within the statute's share limits; paid-in value moves in proportion to the shares.
      */
     function transferShares(address to, uint256 shares) external {
         if (!_terms.sharesTransferable) revert SharesNotTransferable();
-        Member storage from = _activeMember(msg.sender);
-        Member storage dest = _activeMember(to);
-        if (to == msg.sender) revert InvalidAddress();
-        uint256 left = from.shares - shares; // reverts if more than held
-        uint256 received = dest.shares + shares;
-        Terms memory t = _terms;
-        if (shares == 0 || left < t.minShares) revert ShareCountOutOfRange(left, t.minShares, t.maxShares);
-        if (received > t.maxShares) revert ShareCountOutOfRange(received, t.minShares, t.maxShares);
-        uint256 value = (uint256(from.paid) * shares) / from.shares;
-        from.shares = left.toUint32();
-        from.paid -= value.toUint96();
-        dest.shares = received.toUint32();
-        dest.paid += value.toUint96();
-        emit SharesTransferred(msg.sender, to, shares, value);
+        uint256 value = transferValue(msg.sender, shares);
+        Consent memory c = _consents[to][msg.sender];
+        if (c.shares == 0 || c.shares != shares || c.value != value) {
+            revert NoTransferConsent(msg.sender, to, shares, value);
+        }
+        delete _consents[to][msg.sender];
+        _transferShares(msg.sender, to, shares, value);
+    }
+
+    /**
+     * @notice Transfers `shares` shares to member `to` with `to`'s EIP-712 signed agreement (`ShareTransfer`, with
+     * `to`'s current {nonces} and a `deadline`), so the receiver need not send a transaction. A contract member
+     * agrees by ERC-1271.
+     */
+    function transferSharesWithConsent(
+        address to,
+        uint256 shares,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
+        if (!_terms.sharesTransferable) revert SharesNotTransferable();
+        if (block.timestamp > deadline) revert ConsentExpired(deadline);
+        uint256 value = transferValue(msg.sender, shares);
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(SHARE_TRANSFER_TYPEHASH, msg.sender, to, shares, value, _useNonce(to), deadline))
+        );
+        if (!SignatureChecker.isValidSignatureNow(to, digest, signature)) revert InvalidConsentSignature(to);
+        _transferShares(msg.sender, to, shares, value);
     }
 
     // ---------------------------------------------------------------- leaving (GenG §§65, 68, 73)
 
-    /// @notice Gives notice; the exit takes effect at the first fiscal-year end after the notice period.
+    /// @notice Gives notice; the exit takes effect at the first fiscal-year end after the notice period, and the vote
+    /// ends with it.
     function giveNotice() external {
-        Member storage m = _activeMember(msg.sender);
+        Member storage m = _members[msg.sender];
+        if (m.status == Status.Leaving) revert NoticeAlreadyGiven(msg.sender, m.exitAt);
+        if (m.status != Status.Active) revert NotActiveMember(msg.sender);
         Terms memory t = _terms;
         uint256 exitAt = FiscalCalendar.exitDate(
             block.timestamp,
@@ -273,6 +363,7 @@ contract CoopMembership is Initializable, MemberVotes {
         );
         m.status = Status.Leaving;
         m.exitAt = exitAt.toUint48();
+        _votes.endVotingRightsAt(msg.sender, exitAt);
         emit NoticeGiven(msg.sender, exitAt);
     }
 
@@ -288,7 +379,7 @@ contract CoopMembership is Initializable, MemberVotes {
         if (m.status == Status.Leaving && m.exitAt < exitAt) exitAt = m.exitAt;
         m.status = Status.Excluded;
         m.exitAt = exitAt.toUint48();
-        _revokeVotingRights(member);
+        _votes.revokeVotingRights(member);
         emit Excluded(member, exitAt);
     }
 
@@ -298,6 +389,7 @@ contract CoopMembership is Initializable, MemberVotes {
      */
     function completeExit(address member) external {
         Member storage m = _members[member];
+        if (m.status == Status.Active) revert NotLeaving(member);
         if (m.status != Status.Leaving && m.status != Status.Excluded) revert NotAMember(member);
         if (block.timestamp <= m.exitAt) revert ExitNotDue(member, m.exitAt);
         uint256 shares = m.shares;
@@ -310,12 +402,12 @@ contract CoopMembership is Initializable, MemberVotes {
         _totalPaid -= uint128(paid);
         _refundClaims[member] += paid;
         _claimsTotal += uint128(paid);
-        _revokeVotingRights(member);
+        _votes.revokeVotingRights(member);
         emit Exited(member, shares, paid);
     }
 
     /// @notice Pays the caller's refund claim as far as funds allow; the rest stays a recorded claim.
-    function claimRefund() external {
+    function claimRefund() external nonReentrant {
         uint256 claim = _refundClaims[msg.sender];
         if (claim == 0) revert NoRefundClaim(msg.sender);
         uint256 funds = availableFunds();
@@ -333,7 +425,7 @@ contract CoopMembership is Initializable, MemberVotes {
      * @notice Moves paid-in capital to the treasury, by resolution: never an applicant's escrow, nor what former
      * members are owed as refund claims.
      */
-    function moveCapitalToTreasury(uint256 amount) external onlyGovernance {
+    function moveCapitalToTreasury(uint256 amount) external onlyGovernance nonReentrant {
         uint256 funds = freeFunds();
         if (amount == 0 || amount > funds) revert InsufficientFunds(amount, funds);
         emit CapitalMovedToTreasury(_governance, amount);
@@ -388,9 +480,12 @@ contract CoopMembership is Initializable, MemberVotes {
         emit StatuteChanged("sharesTransferable", allowed ? 1 : 0);
     }
 
-    /// @notice Statute change: how many principals one proxy may carry (1 or 2).
+    /**
+     * @notice Statute change: how many principals one proxy may carry (1 or 2). Lowering it ends every appointment
+     * beyond the new limit at once, at the same cost however many members and proxies there are.
+     */
     function setMaxPrincipals(uint256 limit) external onlyGovernance {
-        _setMaxPrincipals(limit);
+        _votes.setMaxPrincipals(limit);
         emit StatuteChanged("maxPrincipals", limit);
     }
 
@@ -435,6 +530,11 @@ contract CoopMembership is Initializable, MemberVotes {
         return _governance;
     }
 
+    /// @notice The cooperative's votes, which this list grants and ends.
+    function votes() external view returns (address) {
+        return address(_votes);
+    }
+
     /// @notice The board that admits members in board mode.
     function board() external view returns (address) {
         return _board;
@@ -448,6 +548,22 @@ contract CoopMembership is Initializable, MemberVotes {
     /// @notice `applicant`'s pending application.
     function applicationOf(address applicant) external view returns (Application memory) {
         return _applications[applicant];
+    }
+
+    /// @notice Escrow of `applicant`'s rejected applications, held for it to collect.
+    function returnedEscrowOf(address applicant) external view returns (uint256) {
+        return _returnedEscrow[applicant];
+    }
+
+    /// @notice What member `to` has agreed to take from member `from` ({consentToTransfer}).
+    function consentOf(address from, address to) external view returns (Consent memory) {
+        return _consents[to][from];
+    }
+
+    /// @notice The paid-in value that moves with `shares` of `from`'s shares: its paid-in capital in proportion.
+    function transferValue(address from, uint256 shares) public view returns (uint256) {
+        Member storage m = _members[from];
+        return m.shares == 0 ? 0 : (uint256(m.paid) * shares) / m.shares;
     }
 
     /// @notice What `member` still owes on its subscribed shares.
@@ -475,7 +591,7 @@ contract CoopMembership is Initializable, MemberVotes {
         return _totalPaid;
     }
 
-    /// @notice Applicants' payments held in escrow.
+    /// @notice Applicants' payments held in escrow, rejected applicants' not yet collected included.
     function escrowTotal() external view returns (uint256) {
         return _escrowTotal;
     }
@@ -487,7 +603,8 @@ contract CoopMembership is Initializable, MemberVotes {
 
     /// @notice Funds held beyond applicants' escrow: what refunds can use.
     function availableFunds() public view returns (uint256) {
-        return _balance() - _escrowTotal;
+        uint256 balance = _balance();
+        return balance > _escrowTotal ? balance - _escrowTotal : 0;
     }
 
     /// @notice Funds held beyond applicants' escrow and open refund claims: what governance may move to the treasury.
@@ -508,21 +625,48 @@ contract CoopMembership is Initializable, MemberVotes {
         _memberCount += 1;
         _totalShares += uint64(shares);
         _totalPaid += paid.toUint128();
-        _grantVotingRights(account);
+        _votes.grantVotingRights(account);
         emit Admitted(account, shares, paid, msg.sender);
     }
 
+    function _transferShares(address from, address to, uint256 shares, uint256 value) private {
+        Member storage giver = _activeMember(from);
+        Member storage receiver = _activeMember(to);
+        if (to == from) revert InvalidAddress();
+        uint256 left = giver.shares - shares; // reverts if more than held
+        uint256 received = receiver.shares + shares;
+        Terms memory t = _terms;
+        if (shares == 0 || left < t.minShares) revert ShareCountOutOfRange(left, t.minShares, t.maxShares);
+        if (received > t.maxShares) revert ShareCountOutOfRange(received, t.minShares, t.maxShares);
+        giver.shares = left.toUint32();
+        giver.paid -= value.toUint96();
+        receiver.shares = received.toUint32();
+        receiver.paid += value.toUint96();
+        emit SharesTransferred(from, to, shares, value);
+    }
+
+    /// @dev Closes `applicant`'s pending application; the caller decides where its escrow goes.
     function _closeApplication(address applicant) private returns (uint256 escrow) {
         escrow = _applications[applicant].escrow;
         if (_applications[applicant].shares == 0) revert NoApplication(applicant);
         delete _applications[applicant];
-        _escrowTotal -= uint128(escrow);
     }
 
     function _checkAdmittingBody() private view {
         if (msg.sender == _governance) return;
         if (_terms.admission == AdmissionMode.Board && msg.sender == _board) return;
         revert NotAdmittingBody(msg.sender);
+    }
+
+    /// @dev The cooperative's own contracts never join it: a resolution could otherwise give itself votes.
+    function _checkNotOwnContract(address account) private view {
+        if (
+            account == address(this) ||
+            account == _governance ||
+            account == address(_votes) ||
+            account == _governor ||
+            account == _token
+        ) revert CooperativeContract(account);
     }
 
     function _activeMember(address account) private view returns (Member storage m) {
@@ -535,14 +679,21 @@ contract CoopMembership is Initializable, MemberVotes {
         return subscribed > m.paid ? subscribed - m.paid : 0;
     }
 
-    function _collect(uint256 amount) private {
-        address token = _terms.paymentToken;
+    /**
+     * @dev Takes `amount` from the caller, after the state is written. In a token cooperative the amount counts only
+     * if it arrived in full: what the balance gained is measured, so a fee or a burn on transfer is refused.
+     */
+    function _collect(address token, uint256 amount) private {
         if (token == address(0)) {
             if (msg.value != amount) revert WrongPayment(amount, msg.value);
-        } else {
-            if (msg.value != 0) revert WrongPayment(0, msg.value);
-            IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+            return;
         }
+        if (msg.value != 0) revert WrongPayment(0, msg.value);
+        uint256 before = IERC20(token).balanceOf(address(this));
+        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+        uint256 balance = IERC20(token).balanceOf(address(this));
+        uint256 received = balance > before ? balance - before : 0;
+        if (received < amount) revert PaymentShortfall(token, amount, received);
     }
 
     function _pay(address to, uint256 amount) private {

@@ -46,10 +46,10 @@ library FiscalCalendar {
 
     /// @dev `time` moved `months` calendar months on, at the same time of day, clamped to the month's last day.
     function addMonths(uint256 time, uint256 months) internal pure returns (uint256) {
-        (uint256 year, uint256 month, uint256 day) = toDate(time / DAY);
-        uint256 m = month - 1 + months;
+        (uint256 year, uint256 startMonth, uint256 day) = toDate(time / DAY);
+        uint256 m = startMonth - 1 + months;
         year += m / 12;
-        month = (m % 12) + 1;
+        uint256 month = (m % 12) + 1;
         uint256 last = daysInMonth(year, month);
         if (day > last) day = last;
         return toDayNumber(year, month, day) * DAY + (time % DAY);
