@@ -7,12 +7,25 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from .errors import CoopError
 from .paths import address_book_path
+
+_SPELLED = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa", "œ": "oe"}
+
+
+def slug(name: str) -> str:
+    """The address book's name for a cooperative, its letters kept: "Bäckerei Süd eG" -> baeckerei-sued-eg
+    (umlauts as German spells them without, other accents dropped)."""
+    import unicodedata
+
+    text = "".join(_SPELLED.get(c, c) for c in name.lower())
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "coop"
 
 
 class AddressBook:
@@ -54,10 +67,17 @@ class AddressBook:
         """The cooperative `name`, or the only one on `chain_id` when no name is given."""
         coops = self.coops()
         if name is not None:
-            if name not in coops:
-                known = ", ".join(sorted(coops)) or "none"
-                raise CoopError(f"no cooperative named {name!r} in the address book (known: {known})")
-            return name, coops[name]
+            if name in coops:
+                return name, coops[name]
+            # the display name works too ("Bäckerei Süd eG" for baeckerei-sued-eg), or its slug
+            wanted = {name.casefold(), slug(name)}
+            matches = [
+                n for n, e in coops.items() if str(e.get("name", "")).casefold() in wanted or n in wanted
+            ]
+            if len(matches) == 1:
+                return matches[0], coops[matches[0]]
+            known = ", ".join(sorted(coops)) or "none"
+            raise CoopError(f"no cooperative named {name!r} in the address book (known: {known})")
         here = {n: e for n, e in coops.items() if e.get("chain_id") == chain_id}
         if len(here) == 1:
             return next(iter(here.items()))

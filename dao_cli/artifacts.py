@@ -14,7 +14,7 @@ from typing import Any
 ARTIFACTS_DIR = Path(__file__).resolve().parent / "compiled"
 
 #: The contracts a cooperative is made of, and the factory that creates it.
-CONTRACTS = ("CoopFactory", "CoopMembership", "CoopToken", "CoopGovernor", "CoopTimelock")
+CONTRACTS = ("CoopFactory", "CoopMembership", "CoopVotes", "CoopToken", "CoopGovernor", "CoopTimelock")
 
 
 @cache

@@ -26,9 +26,10 @@ if TYPE_CHECKING:
 ZERO = "0x" + "0" * 40
 MAJORITY = {"ordinary": "1/2", "statute-change": "3/4", "new-duties": "9/10", "dissolution": "3/4"}
 SUPPORT = {0: "against", 1: "for", 2: "abstain"}
-ROLES = ("membership", "token", "governor", "timelock")
+ROLES = ("membership", "votes", "token", "governor", "timelock")
 CONTRACT_NAMES = {
     "membership": "CoopMembership",
+    "votes": "CoopVotes",
     "token": "CoopToken",
     "governor": "CoopGovernor",
     "timelock": "CoopTimelock",
@@ -41,40 +42,34 @@ CLONE_SUFFIX = bytes.fromhex("5af43d82803e903d91602b57fd5bf3")
 # --------------------------------------------------------------------------------------- finding the coop
 
 
-def locate(w3: Web3, address: str) -> Deployment:
-    """The whole cooperative from any one of its four addresses, read from the chain: the block where its
-    code appeared (binary search) holds the factory's `CooperativeCreated` event naming all four."""
+def locate(w3: Web3, reader: Any, address: str) -> Deployment:
+    """The whole cooperative from any one of its five addresses, read from the chain: the factory's
+    `CooperativeCreated` event names all five. It is found among the logs (which every node keeps), not by
+    reading code at past blocks (which a node without historical state cannot)."""
     from eth_utils import event_abi_to_log_topic
 
     from .calls import checked_address
+    from .deploy import ROLES as DEPLOYMENT_ROLES
     from .deploy import Deployment
 
     address = checked_address(address, "cooperative address")
-    head = w3.eth.block_number
-    if not w3.eth.get_code(address, head):
-        raise CoopError(f"no contract at {address} on chain {w3.eth.chain_id}")
-    low, high = 0, head
-    while low < high:
-        middle = (low + high) // 2
-        if w3.eth.get_code(address, middle):
-            high = middle
-        else:
-            low = middle + 1
+    if not w3.eth.get_code(address):
+        raise CoopError(f"no contract at {address} on chain {w3.eth.chain_id} (read from {reader.url})")
     factory = w3.eth.contract(abi=artifacts.abi("CoopFactory"))
-    topic = event_abi_to_log_topic(factory.events.CooperativeCreated().abi)
-    logs = w3.eth.get_logs({"fromBlock": low, "toBlock": low, "topics": ["0x" + topic.hex()]})
-    for log in logs:
-        args = factory.events.CooperativeCreated().process_log(log)["args"]
-        if address in (args["membership"], args["token"], args["governor"], args["timelock"]):
+    created = factory.events.CooperativeCreated()
+    topic = "0x" + event_abi_to_log_topic(created.abi).hex()
+    for log in reader.logs_with_topic(topic, 0, reader.head()):
+        try:
+            args = created.process_log(log)["args"]
+        except Exception:  # the same topic from a contract of another layout
+            continue
+        if address in (args[role] for role in DEPLOYMENT_ROLES):
             return Deployment(
                 chain_id=w3.eth.chain_id,
-                block=low,
-                membership=args["membership"],
-                token=args["token"],
-                governor=args["governor"],
-                timelock=args["timelock"],
+                block=int(str(log["blockNumber"]), 0),
+                **{role: args[role] for role in DEPLOYMENT_ROLES},
             )
-    raise CoopError(f"{address} was not created by a coopdao factory (no CooperativeCreated in block {low})")
+    raise CoopError(f"{address} was not created by a coopdao factory on chain {w3.eth.chain_id}")
 
 
 # --------------------------------------------------------------------------------------- the replay
@@ -96,7 +91,7 @@ class Member:
     proxy: str | None = None
     refund_claim: int = 0
     refunded: int = 0
-    voting: bool = True
+    returned_escrow: int = 0
 
     def row(self, share_price: int) -> dict[str, Any]:
         return {
@@ -145,17 +140,22 @@ class Books:
     """The cooperative's books, built by replaying its events in order. `apply` takes one decoded event
     (from chainlog: `event`, `args`, `address`, `block`, `time`, `tx`)."""
 
-    def __init__(self, deployment: Deployment, share_price: int) -> None:
+    def __init__(self, deployment: Deployment) -> None:
         self.deployment = deployment
         self.contract_of = {getattr(deployment, r): r for r in ROLES}
-        self.share_price = share_price
+        self.share_price = 0  # from TermsSet at creation, then StatuteChanged
         self.members: dict[str, Member] = {}
         self.applications: dict[str, dict[str, int]] = {}
         self.escrow = 0
         self.claims = 0
         self.token_supply = 0
         self.resolutions: dict[int, Resolution] = {}
-        self.proxies_at: list[tuple[int, str, str | None]] = []  # (time, principal, proxy), for minutes
+        # the vote records, for the minutes: (time, principal, proxy, proxy-limit epoch then) per appointment;
+        # each member's windows of voting rights [start, stop); the proxy limit's (time, limit, epoch)
+        self.proxies_at: list[tuple[int, str, str | None, int]] = []
+        self.rights: dict[str, list[list[int | None]]] = {}
+        self.limits: list[tuple[int, int, int]] = []
+        self.returned_escrow: dict[str, int] = {}
         self.roles: dict[tuple[str, str], set[str]] = {}  # (contract, role) -> holders
         self.owner: dict[str, str] = {}
         self.coin_flows: list[dict[str, Any]] = []
@@ -164,8 +164,8 @@ class Books:
         #: events whose own figures disagree with the replay so far (an event missing before them)
         self.inconsistent: list[str] = []
         self.votes: dict[str, int] = {}  # votes each member carries, from DelegateVotesChanged
-        self._carried: dict[int, tuple[int, dict[str, list[str]]]] = {}  # principals() by timepoint
-        self._count = self._voting = self._shares = self._paid = 0
+        self._carried: dict[int, tuple[int, dict[str, list[tuple[str, int]]]]] = {}  # principals() by time
+        self._count = self._shares = self._paid = 0
         self.series: dict[str, list[dict[str, Any]]] = {"members": [], "capital": []}
         self.last_block = deployment.block
         self.last_time = 0
@@ -179,9 +179,9 @@ class Books:
     def member_count(self) -> int:
         return self._count
 
-    @property
-    def voting_members(self) -> int:
-        return self._voting
+    def voting_members(self, time: int) -> int:
+        """Members with voting rights at `time` (rights that ended by themselves at an exit date included)."""
+        return sum(self.has_rights(m, time) for m in self.rights)
 
     @property
     def total_shares(self) -> int:
@@ -216,7 +216,7 @@ class Books:
     def _member(self, address: str, e: dict[str, Any]) -> Member:
         if address not in self.members:  # an event for someone the history never admitted
             self.inconsistent.append(f"{e['event']} in block {e['block']}: {address} was never admitted")
-            self.members[address] = Member(address, status="unknown", voting=False)
+            self.members[address] = Member(address, status="unknown")
         return self.members[address]
 
     # membership
@@ -233,7 +233,18 @@ class Books:
         self._close_application(a["applicant"])
 
     def _on_Rejected(self, e: dict[str, Any], a: dict[str, Any]) -> None:
-        self._close_application(a["applicant"])
+        # the escrow stays held for the applicant until collected
+        application = self.applications.pop(a["applicant"], None) or {}
+        self._expect(e, "escrow of the application", application.get("escrow"), a["escrow"])
+        self.returned_escrow[a["applicant"]] = self.returned_escrow.get(a["applicant"], 0) + a["escrow"]
+
+    def _on_EscrowCollected(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        self._expect(e, "escrow to collect", self.returned_escrow.get(a["applicant"], 0), a["amount"])
+        self.returned_escrow.pop(a["applicant"], None)
+        self.escrow -= a["amount"]
+
+    def _on_TermsSet(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        self.share_price = a["terms"][1]
 
     def _on_Admitted(self, e: dict[str, Any], a: dict[str, Any]) -> None:
         # founders join at creation; everyone else through an application whose escrow becomes their capital
@@ -244,7 +255,6 @@ class Books:
         m = self.members[a["member"]] = Member(a["member"])  # a former member may join again
         m.shares, m.paid, m.joined_at = a["shares"], a["paid"], e["time"]
         self._count += 1
-        self._voting += 1
         self._shares += m.shares
         self._paid += m.paid
 
@@ -272,8 +282,7 @@ class Books:
 
     def _on_Excluded(self, e: dict[str, Any], a: dict[str, Any]) -> None:
         m = self._member(a["member"], e)
-        self._voting -= m.voting
-        m.status, m.excluded_at, m.exit_at, m.voting = "excluded", e["time"], a["exitAt"], False
+        m.status, m.excluded_at, m.exit_at = "excluded", e["time"], a["exitAt"]
 
     def _expect(self, e: dict[str, Any], what: str, replayed: Any, told: Any) -> None:
         if replayed != told:
@@ -287,10 +296,9 @@ class Books:
         self._expect(e, "shares", m.shares, a["shares"])
         self._expect(e, "paid-in capital", m.paid, a["refundClaim"])
         self._count -= m.status in ("active", "leaving", "excluded")
-        self._voting -= m.voting
         self._shares -= m.shares
         self._paid -= m.paid
-        m.status, m.exited_at, m.voting = "exited", e["time"], False
+        m.status, m.exited_at = "exited", e["time"]
         m.shares, m.paid = 0, 0
         m.refund_claim += a["refundClaim"]
         self.claims += a["refundClaim"]
@@ -302,12 +310,30 @@ class Books:
         m.refund_claim = a["remainingClaim"]
         self.claims -= a["amount"]
 
+    # votes
     def _on_DelegateChanged(self, e: dict[str, Any], a: dict[str, Any]) -> None:
-        proxy = a["toDelegate"]
-        proxy = None if proxy in (ZERO, a["delegator"]) else proxy
-        if a["delegator"] in self.members:
-            self.members[a["delegator"]].proxy = proxy
-        self.proxies_at.append((e["time"], a["delegator"], proxy))
+        account, old, new = a["delegator"], a["fromDelegate"], a["toDelegate"]
+        windows = self.rights.setdefault(account, [])
+        if old == ZERO and new == account:  # voting rights granted at admission
+            windows.append([e["time"], None])
+            return
+        if new == ZERO:  # rights ended at once (exclusion), or an ended right's records tidied at the exit
+            if windows and (windows[-1][1] is None or windows[-1][1] > e["time"]):
+                windows[-1][1] = e["time"]
+            new = account
+        proxy = None if new == account else new
+        if account in self.members:
+            self.members[account].proxy = proxy
+        self.proxies_at.append((e["time"], account, proxy, self._limit_at(e["time"])[1]))
+
+    def _on_VotingRightsEndSet(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        windows = self.rights.get(a["account"])
+        if windows and windows[-1][1] is None:
+            windows[-1][1] = a["lastSecond"] + 1
+
+    def _on_ProxyLimitSet(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        limit, epoch = self._limit_at(e["time"])
+        self.limits.append((e["time"], a["limit"], epoch + (a["limit"] < limit)))
 
     def _on_DelegateVotesChanged(self, e: dict[str, Any], a: dict[str, Any]) -> None:
         self._expect(e, "votes before", self.votes.get(a["delegate"], 0), a["previousVotes"])
@@ -390,7 +416,7 @@ class Books:
                 "support": support,
                 "weight": a["weight"],
                 "reason": a["reason"],
-                "principals": self.counted_principals(a["voter"], r.snapshot),
+                "principals": self.counted_principals(a["voter"], r.snapshot, e["time"]),
                 "tx": e["tx"],
                 "time": e["time"],
             }
@@ -418,6 +444,11 @@ class Books:
             r.canceled_tx = e["tx"]
 
     # timelock
+    def _on_FundsReceived(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        # coin paid to the treasury; capital the member list moves there is counted as such already
+        if e["address"] == self.deployment.timelock and a["from"] != self.deployment.membership:
+            self._flow(e, "in", "coin", a["amount"], a["from"])
+
     def _on_CallExecuted(self, e: dict[str, Any], a: dict[str, Any]) -> None:
         if a["value"]:
             self._flow(e, "out", "coin", a["value"], a["target"])
@@ -447,29 +478,52 @@ class Books:
 
     # questions --------------------------------------------------------------------------------------
 
-    def principals(self, proxy: str, timepoint: int) -> list[str]:
-        """The members whose vote `proxy` carried at `timepoint` (proxy appointments up to then).
+    def has_rights(self, account: str, time: int) -> bool:
+        """Whether `account` had voting rights at `time`, as the votes contract counts them."""
+        windows = self.rights.get(account, [])
+        return any(start <= time and (stop is None or time < stop) for start, stop in windows)
+
+    def _limit_at(self, time: int) -> tuple[int, int]:
+        """The proxy limit and its epoch (how often it was lowered) at `time`."""
+        for changed, limit, epoch in reversed(self.limits):
+            if changed <= time:
+                return limit, epoch
+        return 0, 0
+
+    def principals(self, proxy: str, timepoint: int) -> list[tuple[str, int]]:
+        """The members whose vote `proxy`'s record carried at `timepoint`, in the order of appointment, each
+        with the proxy limit's epoch at its appointment.
 
         One pass over the appointments per timepoint, remembered: every ballot of a resolution asks at the
         same snapshot, and a large history has many ballots."""
         known = self._carried.get(timepoint)
         if known is None or known[0] != len(self.proxies_at):
-            current: dict[str, str | None] = {}
-            for time, principal, chosen in self.proxies_at:
+            carried: dict[str, list[tuple[str, int]]] = {}
+            current: dict[str, str] = {}
+            for time, principal, chosen, epoch in self.proxies_at:
                 if time > timepoint:
                     break
-                current[principal] = chosen
-            carried: dict[str, list[str]] = {}
-            for principal, chosen in current.items():
+                before = current.pop(principal, None)
+                if before is not None:
+                    carried[before] = [p for p in carried[before] if p[0] != principal]
                 if chosen is not None:
-                    carried.setdefault(chosen, []).append(principal)
+                    current[principal] = chosen
+                    carried.setdefault(chosen, []).append((principal, epoch))
             known = self._carried[timepoint] = (len(self.proxies_at), carried)
         return list(known[1].get(proxy, []))
 
-    def counted_principals(self, proxy: str, timepoint: int) -> list[str]:
-        """The principals whose votes a ballot of `proxy` now counts on a proposal with snapshot `timepoint`:
-        those it carried then who still have a vote (an excluded or exited member's vote ends at once)."""
-        return [p for p in self.principals(proxy, timepoint) if p in self.members and self.members[p].voting]
+    def counted_principals(self, proxy: str, timepoint: int, time: int) -> list[str]:
+        """The principals whose votes a ballot of `proxy` cast at `time` counts on a proposal with snapshot
+        `timepoint`: those its record carried then, within the proxy limit then (an appointment beyond a
+        lowered limit has ended), who had voting rights both then and at `time`."""
+        limit, epoch = self._limit_at(timepoint)
+        counted = []
+        for position, (principal, appointed) in enumerate(self.principals(proxy, timepoint)):
+            if position >= 1 and (limit < 2 or appointed != epoch):
+                continue
+            if self.has_rights(principal, timepoint) and self.has_rights(principal, time):
+                counted.append(principal)
+        return counted
 
     def member_rows(self, include_former: bool = True) -> list[dict[str, Any]]:
         rows = [m.row(self.share_price) for m in self.members.values()]
@@ -498,7 +552,6 @@ class Books:
 def replay(
     deployment: Deployment,
     events: list[dict[str, Any]],
-    share_price: int,
     until_block: int | None = None,
     until_time: int | None = None,
 ) -> Books:
@@ -509,23 +562,18 @@ def replay(
         if (until_block is None or e["block"] <= until_block)
         and (until_time is None or e["time"] <= until_time)
     ]
-    return Books(deployment, share_price).replay(chosen)
+    return Books(deployment).replay(chosen)
 
 
 # --------------------------------------------------------------------------------------- chain reads
 
 
-def initial_share_price(w3: Web3, deployment: Deployment) -> int:
-    """The share price at creation: the replay starts from it (later changes come as StatuteChanged)."""
-    membership = w3.eth.contract(address=deployment.membership, abi=artifacts.abi("CoopMembership"))
-    return membership.functions.terms().call(block_identifier=deployment.block)[1]
-
-
 @dataclass
 class State:
-    """What the contracts themselves report at a block, to hold the replay against."""
+    """What the contracts themselves report at a block (whose time is `time`), to hold the replay against."""
 
     block: int
+    time: int
     totals: dict[str, int]
     members: dict[str, dict[str, Any]]
     resolutions: dict[int, dict[str, Any]]
@@ -537,12 +585,14 @@ def read_state(
     deployment: Deployment,
     books: Books,
     block: int,
+    time: int,
     batch: Callable[[list[tuple[str, list[Any]]]], list[Any]],
 ) -> State:
     """The contracts' own totals, each replayed member's entry, each resolution's state and counts, and
-    who holds the powers, at `block`; reads go out in JSON-RPC batches through `batch`."""
+    who holds the powers, at `block` (of `time`); reads go out in JSON-RPC batches through `batch`."""
 
     membership = w3.eth.contract(address=deployment.membership, abi=artifacts.abi("CoopMembership"))
+    votes = w3.eth.contract(address=deployment.votes, abi=artifacts.abi("CoopVotes"))
     token = w3.eth.contract(address=deployment.token, abi=artifacts.abi("CoopToken"))
     governor = w3.eth.contract(address=deployment.governor, abi=artifacts.abi("CoopGovernor"))
     timelock = w3.eth.contract(address=deployment.timelock, abi=artifacts.abi("CoopTimelock"))
@@ -553,7 +603,7 @@ def read_state(
 
     m, t, g = membership.functions, token.functions, governor.functions
     want("member_count", m.memberCount(), "uint256")
-    want("voting_members", m.votingMembers(), "uint256")
+    want("voting_members", votes.functions.votingMembers(), "uint256")
     want("total_shares", m.totalShares(), "uint256")
     want("paid_in", m.totalPaidIn(), "uint256")
     want("escrow", m.escrowTotal(), "uint256")
@@ -567,11 +617,14 @@ def read_state(
         want(f"votes:{pid}", g.proposalVotes(pid), "(uint256,uint256,uint256)")
     admin = timelock.functions.DEFAULT_ADMIN_ROLE().call()
     holders = {a for (c, role), accounts in books.roles.items() if c == "timelock" for a in accounts}
-    for account in holders | {deployment.governor, deployment.membership, deployment.token}:
+    for account in holders | {deployment.governor, deployment.membership, deployment.votes, deployment.token}:
         want(f"admin:{account}", timelock.functions.hasRole(admin, account), "bool")
     want("token_owner", t.owner(), "address")
     want("governance", m.governance(), "address")
     want("executor", g.timelock(), "address")
+    want("vote_source", g.token(), "address")
+    want("votes_register", votes.functions.register(), "address")
+    want("register_votes", m.votes(), "address")
 
     results = call_batch(batch, [(c, output) for _, c, output in reads], block)
     values: dict[str, Any] = {key: value for (key, _, _), value in zip(reads, results, strict=True)}
@@ -609,8 +662,9 @@ def read_state(
             "token_supply",
         )
     }
-    totals_addresses = {k: to_checksum_address(values[k]) for k in ("token_owner", "governance", "executor")}
-    return State(block, {**totals, **totals_addresses}, members, resolutions, roles)
+    linked = ("token_owner", "governance", "executor", "vote_source", "votes_register", "register_votes")
+    totals_addresses = {k: to_checksum_address(values[k]) for k in linked}
+    return State(block, time, {**totals, **totals_addresses}, members, resolutions, roles)
 
 
 # --------------------------------------------------------------------------------------- verification
@@ -636,7 +690,7 @@ def verify_replay(books: Books, state: State) -> list[dict[str, Any]]:
     )
     totals = state.totals
     check("members", books.member_count, totals["member_count"])
-    check("members with a vote", books.voting_members, totals["voting_members"])
+    check("members with a vote", books.voting_members(state.time), totals["voting_members"])
     check("shares", books.total_shares, totals["total_shares"])
     check("paid-in capital", books.paid_in, totals["paid_in"])
     check("escrow", books.escrow, totals["escrow"])
@@ -711,6 +765,19 @@ def verify_powers(books: Books, state: State, deployment: Deployment) -> list[di
                 "ok": holder == deployment.timelock,
                 "message": f"{what} is {holder}"
                 + ("" if holder == deployment.timelock else " (not the timelock)"),
+            }
+        )
+    for key, what, expected in (
+        ("vote_source", "governor's votes", deployment.votes),
+        ("votes_register", "votes' member list", deployment.membership),
+        ("register_votes", "member list's votes", deployment.votes),
+    ):
+        holder = state.totals[key]
+        findings.append(
+            {
+                "check": f"powers: {what}",
+                "ok": holder == expected,
+                "message": f"{what}: {holder}" + ("" if holder == expected else f" (not {expected})"),
             }
         )
     return findings
@@ -835,17 +902,29 @@ def build(
         events = load_events(reader, deployment, block, progress)
     events = [e for e in events if e["block"] <= block]
     block_time = reader.block_times([block])[block]
-    books = replay(deployment, events, initial_share_price(w3, deployment))
-    state = read_state(w3, deployment, books, block, reader.batch)
+    books = replay(deployment, events)
+    try:
+        state = read_state(w3, deployment, books, block, block_time, reader.batch)
+    except CoopError as exc:
+        from .chainlog import lacks_state
+
+        if not lacks_state(exc):
+            raise
+        raise CoopError(
+            f"the node at {reader.url} keeps no contract state for block {block} (it is pruned or was "
+            "restarted): the books at a past block are held against the contracts only with an archive node; "
+            "the member list and capital at any block need none (`coop audit members --at`)"
+        ) from None
     amounts = units(w3, deployment)
     findings = (
         verify_replay(books, state) + verify_powers(books, state, deployment) + verify_code(w3, deployment)
     )
-    flows, series = treasury(reader, deployment, books, block, amounts["currency"]["symbol"])
+    flows, series = treasury(reader, deployment, books, block, block_time, amounts["currency"]["symbol"])
     return {
         "cooperative": {
             "name": name,
             "chain_id": deployment.chain_id,
+            "rpc_url": reader.url,
             "contracts": {role: getattr(deployment, role) for role in ROLES},
             "created_block": deployment.block,
             "created_at": reader.block_times([deployment.block])[deployment.block],
@@ -865,16 +944,16 @@ def build(
 
 
 def call_batch(
-    batch: Callable[[list[tuple[str, list[Any]]]], list[Any]], calls: list[tuple[Any, str]], block: int
+    batch: Callable[[list[tuple[str, list[Any]]]], list[Any]], calls: list[tuple[Any, str]], block: int | str
 ) -> list[Any]:
-    """Contract reads [(web3 function call, output type)] at `block`, sent as JSON-RPC batches, decoded."""
+    """Contract reads [(web3 function call, output type)] at `block` (a number, or "latest"), sent as
+    JSON-RPC batches, decoded."""
     from eth_abi import decode
 
     if not calls:
         return []
-    requests = [
-        ("eth_call", [{"to": c.address, "data": c._encode_transaction_data()}, hex(block)]) for c, _ in calls
-    ]
+    at = hex(block) if isinstance(block, int) else block
+    requests = [("eth_call", [{"to": c.address, "data": c._encode_transaction_data()}, at]) for c, _ in calls]
     answers = batch(requests)
     return [
         decode([output], bytes.fromhex(str(raw).removeprefix("0x")))[0]
@@ -913,13 +992,14 @@ def minutes(
     vote at its snapshot, the counts, who voted how (and for whom, as proxy), the outcome, the execution."""
 
     governor = w3.eth.contract(address=deployment.governor, abi=artifacts.abi("CoopGovernor"))
-    membership = w3.eth.contract(address=deployment.membership, abi=artifacts.abi("CoopMembership"))
+    votes = w3.eth.contract(address=deployment.votes, abi=artifacts.abi("CoopVotes"))
     closed = [r for r in books.resolutions.values() if r.snapshot < block_time]
     calls = []
     for r in closed:
         calls.append((governor.functions.quorum(r.snapshot), "uint256"))
-        calls.append((membership.functions.getPastTotalSupply(r.snapshot), "uint256"))
-    numbers = call_batch(batch, calls, block)
+        calls.append((votes.functions.getPastTotalSupply(r.snapshot), "uint256"))
+    # what a snapshot fixed never changes, so the head answers it: no historical state is needed
+    numbers = call_batch(batch, calls, "latest")
     fixed = {r.id: (numbers[2 * i], numbers[2 * i + 1]) for i, r in enumerate(closed)}
     rows = []
     for r in books.resolutions.values():
@@ -951,95 +1031,45 @@ def minutes(
 
 
 def treasury(
-    reader: Any, deployment: Deployment, books: Books, block: int, currency: str, limit: int = 2000
+    reader: Any, deployment: Deployment, books: Books, block: int, block_time: int, currency: str
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The treasury's flows, with the resolution that authorised each outflow, and its coin balance over
-    time (at most `limit` points).
+    time, from the events alone: coin comes in with the treasury's `FundsReceived` (and capital the member
+    list moves there), and leaves only by executed calls (`CallExecuted`).
 
-    Coin paid to the treasury leaves no event, so it is found from the balance: the balance is read at
-    every block where the treasury's events moved coin, and where it changed beyond what those events
-    explain, the change is narrowed down by bisection to the block it happened in, and that block's
-    transactions to the treasury name the payer."""
+    At the head, the balance the chain reports is held against the events: coin that arrived without an
+    event (sent before the treasury existed, or forced in by another contract's self-destruct) is shown as an
+    inflow of its own, with no payer."""
     names = {"coin": "ETH", "capital": currency, "token": "token"}
     flows = [{**f, "asset": names[f["asset"]]} for f in books.coin_flows if f["block"] <= block]
-    blocks = sorted({deployment.block, block, *(f["block"] for f in flows)})
-    balances = reader.balances(deployment.timelock, blocks)
-    found: list[tuple[int, int]] = []  # (block, amount) of payments no event names
-    if balances[blocks[0]]:
-        found.append((blocks[0], balances[blocks[0]]))
-    for before, after in zip(blocks, blocks[1:], strict=False):
-        explained = sum(
-            f["amount"] if f["direction"] == "in" else -f["amount"]
-            for f in flows
-            if before < f["block"] <= after and f["asset"] == "ETH"
-        )
-        unexplained = balances[after] - balances[before] - explained
-        if not unexplained:
-            continue
-        # the events' flows happen at `after` (every flow's block is a sample): what changed before it
-        # is bisected, what is left over happened in `after` itself
-        if after - 1 > before:
-            balances.update(reader.balances(deployment.timelock, [after - 1]))
-            if balances[after - 1] != balances[before]:
-                found += _changes(reader, deployment.timelock, before, after - 1, balances, limit)
-            unexplained = balances[after] - balances[after - 1] - explained
-        if unexplained:
-            found.append((after, unexplained))
-    known = sorted(set(blocks) | {n for n, _ in found})
-    if len(known) > limit:
-        step = len(known) / limit
-        known = sorted({known[int(i * step)] for i in range(limit)} | {deployment.block, block})
-    balances.update(reader.balances(deployment.timelock, [n for n in known if n not in balances]))
-    times = reader.block_times(known + [n for n, _ in found])
-    payers = _payers(reader, deployment.timelock, [n for n, amount in found if amount > 0])
-    for number, amount in found:
-        tx, payer = payers.get(number, (None, None))
-        flows.append(
-            {
-                "block": number,
-                "time": times[number],
-                "tx": tx,
-                "direction": "in" if amount > 0 else "out",
-                "asset": "ETH",
-                "amount": abs(amount),
-                "counterparty": payer,
-                "resolution": None,
-            }
-        )
-    series = [{"time": times[n], "block": n, "balance": balances[n]} for n in known]
+    created = reader.block_times([deployment.block])[deployment.block]
+    balance = 0
+    series = [{"time": created, "block": deployment.block, "balance": 0}]
+    for f in sorted((f for f in flows if f["asset"] == "ETH"), key=lambda f: f["block"]):
+        balance += f["amount"] if f["direction"] == "in" else -f["amount"]
+        if series[-1]["block"] == f["block"]:
+            series[-1]["balance"] = balance
+        else:
+            series.append({"time": f["time"], "block": f["block"], "balance": balance})
+    if block == reader.head():
+        actual = reader.balances(deployment.timelock, [block])[block]
+        if actual != balance:
+            flows.append(
+                {
+                    "block": block,
+                    "time": block_time,
+                    "tx": None,
+                    "direction": "in" if actual > balance else "out",
+                    "asset": "ETH",
+                    "amount": abs(actual - balance),
+                    "counterparty": None,
+                    "resolution": None,
+                }
+            )
+            series.append({"time": block_time, "block": block, "balance": actual})
+    if series[-1]["block"] != block:
+        series.append({"time": block_time, "block": block, "balance": series[-1]["balance"]})
     return sorted(flows, key=lambda f: (f["block"], f["direction"] != "in")), series
-
-
-def _changes(
-    reader: Any, address: str, low: int, high: int, balances: dict[int, int], budget: int
-) -> list[tuple[int, int]]:
-    """The blocks in (low, high] where `address`'s balance changed, by bisection (balances known at both
-    ends); past `budget` reads the rest is dated at `high`."""
-    if high - low == 1 or budget <= 0:
-        return [(high, balances[high] - balances[low])]
-    middle = (low + high) // 2
-    balances.update(reader.balances(address, [middle]))
-    parts = []
-    if balances[middle] != balances[low]:
-        parts += _changes(reader, address, low, middle, balances, budget // 2)
-    if balances[high] != balances[middle]:
-        parts += _changes(reader, address, middle, high, balances, budget // 2)
-    return parts
-
-
-def _payers(reader: Any, address: str, blocks: list[int]) -> dict[int, tuple[str, str]]:
-    """{block: (tx, sender)} of a transaction in each block that sent coin straight to `address` (a payment
-    through another contract has no such transaction, and stays unnamed)."""
-    from eth_utils import to_checksum_address
-
-    answers = reader.batch([("eth_getBlockByNumber", [hex(b), True]) for b in blocks]) if blocks else []
-    found = {}
-    for number, block in zip(blocks, answers, strict=True):
-        for tx in (block or {}).get("transactions", []):
-            if str(tx.get("to") or "").lower() == address.lower() and int(tx.get("value", "0x0"), 16) > 0:
-                found[number] = (tx["hash"], to_checksum_address(tx["from"]))
-                break
-    return found
 
 
 def history_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -9,14 +9,33 @@ from .errors import CoopError
 if TYPE_CHECKING:
     from web3 import Web3
 
+    from .provider import Notify
 
-def connect(rpc_url: str, timeout: float = 30) -> Web3:
-    """A web3 connection to `rpc_url`, checked to answer."""
-    from web3 import HTTPProvider, Web3
+#: Seconds one request may take by default, its retries included (`coop --timeout`): long enough for a busy
+#: public endpoint, short enough that a dead one is noticed while the user still waits.
+DEFAULT_TIMEOUT = 30.0
 
-    w3 = Web3(HTTPProvider(rpc_url, request_kwargs={"timeout": timeout}))
+
+def connect(rpc_url: str, timeout: float = DEFAULT_TIMEOUT, notify: Notify | None = None) -> Web3:
+    """A web3 connection to `rpc_url`, checked to answer. Every request is bounded by `timeout` seconds
+    (retries of reads included); `notify` hears what a slow request waits for."""
+    from urllib.parse import urlparse
+
+    from web3 import Web3
+
+    from .provider import NodeProvider
+
+    parsed = urlparse(rpc_url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise CoopError(
+            f"{rpc_url!r} is not the URL of a node: an RPC endpoint looks like http://127.0.0.1:8545 or "
+            "https://host/path"
+        )
+    w3 = Web3(NodeProvider(rpc_url, timeout=timeout, notify=notify))
     try:
         w3.eth.chain_id  # noqa: B018  (the first request proves the endpoint answers)
+    except CoopError:
+        raise  # already in words: unreachable, silent, refused
     except Exception:
         raise CoopError(f"cannot reach an Ethereum node at {rpc_url}") from None
     return w3

@@ -81,7 +81,15 @@ _SUGGESTED_RANGE = re.compile(r"\[\s*(0x[0-9a-f]+)\s*,\s*(0x[0-9a-f]+)\s*\]", re
 _SUGGESTED_SPAN = re.compile(
     r"(?:up to|limited to|max(?:imum)?(?: block range)?(?: is)?)[:\s]+(?:an?\s+)?(\d[\d,]*)\s*(k\b)?", re.I
 )
-_NO_STATE_WORDS = re.compile(r"missing trie node|state .{0,30}not available|pruned|historical state", re.I)
+_NO_STATE_WORDS = re.compile(
+    r"missing trie node|state .{0,30}not available|pruned|historical state|BlockOutOfRange|block height is",
+    re.I,
+)
+
+
+def lacks_state(exc: Exception) -> bool:
+    """Whether a node's error says it keeps no state for the block asked about (pruned, or restarted)."""
+    return bool(_NO_STATE_WORDS.search(getattr(exc, "detail", None) or str(exc)))
 
 
 def classify(message: str, code: int | None = None, status: int | None = None, context: str = "call") -> str:
@@ -740,13 +748,22 @@ class ChainReader:
                 return n
         return -1
 
-    def _scan(self, addrs: list[str], lo: int, hi: int) -> Iterator[tuple[int, int, list[dict[str, Any]]]]:
-        """The raw logs of [lo, hi] in consecutive chunks (a, b, logs), sized to what the provider takes."""
+    def logs_with_topic(self, topic: str, from_block: int, to_block: int) -> list[dict[str, Any]]:
+        """The raw logs of any contract whose first topic is `topic` in [from_block, to_block], in ranges the
+        provider takes: how a contract whose address is not known yet (a factory) is found."""
+        return [log for _, _, logs in self._scan({"topics": [topic]}, from_block, to_block) for log in logs]
+
+    def _scan(
+        self, which: list[str] | dict[str, Any], lo: int, hi: int
+    ) -> Iterator[tuple[int, int, list[dict[str, Any]]]]:
+        """The raw logs of [lo, hi] in consecutive chunks (a, b, logs), sized to what the provider takes;
+        `which` is a list of addresses or a filter of eth_getLogs (e.g. topics)."""
+        selection = {"address": which} if isinstance(which, list) else which
         start = lo
         while start <= hi:
             size = max(1, min(self.span, hi - start + 1))
             end = start + size - 1
-            query = {"address": addrs, "fromBlock": hex(start), "toBlock": hex(end)}
+            query = {**selection, "fromBlock": hex(start), "toBlock": hex(end)}
             try:
                 logs = self.rpc.call("eth_getLogs", [query])
             except RpcError as exc:

@@ -11,17 +11,21 @@ import os
 
 import click
 
+from .chain import DEFAULT_TIMEOUT
 from .context import AppContext
 from .errors import CoopError
+from .watch import DEFAULT_WAIT
 
 # The modules whose commands `coop` offers (`coop --help` lists the commands by name).
-COMMAND_MODULES = ("coop", "members", "proposals", "token", "audit", "accounts", "node", "demo")
+COMMAND_MODULES = ("coop", "members", "proposals", "token", "tx", "audit", "accounts", "node", "demo")
 
 
 #: The root group's options, which people also write after the command (`coop vote 1 for --yes`), as
 #: brownie and cast accept them: flags, and options that take one value.
 GLOBAL_FLAGS = {"--json", "--yes", "-y", "--dry-run", "--quiet", "-q"}
-GLOBAL_OPTIONS = {"--network", "--rpc-url", "--coop", "--account", "-a", "--password-file"}
+GLOBAL_OPTIONS = {
+    "--network", "--rpc-url", "--coop", "--account", "-a", "--password-file", "--timeout", "--wait",
+}  # fmt: skip
 
 
 class CoopGroup(click.Group):
@@ -57,9 +61,9 @@ class CoopGroup(click.Group):
         except click.exceptions.Abort:
             raise Failure("aborted: nothing was sent") from None
         except CoopError as exc:
-            raise Failure(f"error: {exc}") from None
-        except KeyboardInterrupt:
-            raise Failure("interrupted", exit_code=130) from None
+            raise Failure(f"error: {exc}", exit_code=exc.exit_code) from None
+        except KeyboardInterrupt as exc:
+            raise Failure(f"interrupted: {exc}" if str(exc) else "interrupted", exit_code=130) from None
         except Exception as exc:
             if os.environ.get("COOP_DEBUG"):
                 raise
@@ -76,7 +80,11 @@ class Failure(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file: object = None) -> None:
-        click.echo(self.message, err=True)
+        import sys
+
+        from .output import write
+
+        write(sys.stderr, self.message + "\n")
 
 
 @click.group(
@@ -102,6 +110,24 @@ class Failure(click.ClickException):
 @click.option(
     "--password-file", type=click.Path(dir_okay=False), help="Read the keystore password from a file."
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIMEOUT,
+    envvar="COOP_TIMEOUT",
+    metavar="SECONDS",
+    show_default=True,
+    help="How long one request to the node may take, retries included [env: COOP_TIMEOUT].",
+)
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_WAIT,
+    envvar="COOP_WAIT",
+    metavar="SECONDS",
+    show_default=True,
+    help="How long to wait for a transaction to be mined before saying why not [env: COOP_WAIT].",
+)
 @click.option("--json", "json_mode", is_flag=True, help="Print one JSON document on stdout.")
 @click.option("--yes", "-y", is_flag=True, help="Send without asking for confirmation.")
 @click.option("--dry-run", is_flag=True, help="Simulate and show what would be sent, then stop.")
@@ -116,18 +142,40 @@ def main_group(ctx: click.Context, **options: object) -> None:
 def _register() -> None:
     from importlib import import_module
 
+    from .commands.examples import epilog
+
     for name in COMMAND_MODULES:
         module = import_module(f"dao_cli.commands.{name}")
         for command in module.COMMANDS:
             main_group.add_command(command)
+
+    def annotate(command: click.Command, path: str) -> None:
+        command.epilog = epilog(path)
+        for name, sub in getattr(command, "commands", {}).items():
+            annotate(sub, f"{path} {name}".strip())
+
+    for name, command in main_group.commands.items():
+        annotate(command, name)
 
 
 _register()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """The `coop` console command."""
-    main_group.main(args=argv, prog_name="coop")
+    """The `coop` console command. Its output streams take a reader that went away as no failure (see
+    `output`); what is still buffered is flushed here, not by the interpreter on its way out, where a closed
+    pipe would still be one (exit code 120)."""
+    import sys
+
+    from .output import QuietStream
+
+    sys.stdout = QuietStream(sys.stdout)  # type: ignore[assignment]
+    sys.stderr = QuietStream(sys.stderr)  # type: ignore[assignment]
+    try:
+        main_group.main(args=argv, prog_name="coop")
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
 
 
 if __name__ == "__main__":

@@ -5,14 +5,15 @@ transaction, and the words for failures. Everything heavy is imported when first
 from __future__ import annotations
 
 import sys
-import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from .chain import DEFAULT_TIMEOUT
 from .errors import CoopError
 from .output import Output
+from .watch import DEFAULT_WAIT, Watch
 
 if TYPE_CHECKING:
     from web3 import Web3
@@ -37,6 +38,10 @@ class AppContext:
     yes: bool = False
     dry_run: bool = False
     quiet: bool = False
+    #: seconds one request to the node may take, retries of reads included (`--timeout`)
+    timeout: float = DEFAULT_TIMEOUT
+    #: seconds to wait for a transaction to be mined before saying why it is not (`--wait`)
+    wait: float = DEFAULT_WAIT
     out: Output = field(init=False)
     #: set once the user agreed to a whole series of transactions (a deployment): no further questions
     confirmed: bool = field(default=False, init=False)
@@ -44,6 +49,7 @@ class AppContext:
     simulated: list[Prepared] = field(default_factory=list, init=False)
     _w3: Any = field(default=None, init=False, repr=False)
     _url: str | None = field(default=None, init=False, repr=False)
+    _saved_head: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.out = Output(json_mode=self.json_mode, quiet=self.quiet)
@@ -78,14 +84,29 @@ class AppContext:
         if self._w3 is None:
             from .chain import connect
 
-            self._w3 = connect(self.url())
+            self._w3 = connect(self.url(), timeout=self.timeout, notify=self.out.say)
         return self._w3
+
+    def chain_saved(self) -> None:
+        """Make what the embedded node has mined durable before it is reported: the local Anvil keeps its
+        chain in memory, and a crash of it must not take a transaction `coop` has shown as done with it
+        (see `node`). Once per block; nothing to do on any other chain."""
+        if self.local_kind is None or self._w3 is None:
+            return
+        from .node import LocalNode
+
+        head = self._w3.eth.get_block("latest")["hash"]
+        if head == self._saved_head:
+            return
+        LocalNode(self.local_kind).save_state(self.url(), timeout=max(self.timeout, 60.0))
+        self._saved_head = head
 
     # accounts -------------------------------------------------------------------
 
     def sender(self) -> Sender:
         """Who signs: --account, or the first development account on a local chain."""
         from .keystore import resolve_sender
+        from .outbox import Outbox
 
         spec = self.account
         if spec is None:
@@ -94,7 +115,8 @@ class AppContext:
                     "choose the account that signs with --account NAME (see `coop accounts list`)"
                 )
             spec = "dev:0"
-        return resolve_sender(spec, self.w3, password_file=self.password_file)
+        sender = resolve_sender(spec, self.w3, password_file=self.password_file)
+        return sender.keeping(Outbox())
 
     # cooperative ----------------------------------------------------------------
 
@@ -123,7 +145,7 @@ class AppContext:
 
     def review(self, prepared: Prepared) -> bool:
         """Show what a transaction will do; ask unless --yes. False means stop (dry run)."""
-        from .units import from_base_units
+        from .units import fee_bound, from_base_units
 
         say = self.out.say
         say(f"  call     {prepared.description}")
@@ -131,7 +153,7 @@ class AppContext:
         say(f"  chain    {prepared.chain_id} ({self.url()})")
         if prepared.value:
             say(f"  value    {from_base_units(prepared.value)} ETH ({prepared.value} wei)")
-        say(f"  gas      at most {prepared.gas:,} (fee at most {_rounded_up(prepared.max_fee)} ETH)")
+        say(f"  gas      at most {prepared.gas:,} (fee at most {fee_bound(prepared.max_fee)} ETH)")
         if self.dry_run:
             self.simulated.append(prepared)
             say("  dry run: simulated successfully, nothing sent")
@@ -178,49 +200,14 @@ class AppContext:
         }
         lines = [done, f"  tx {tx_hash} (block {receipt['blockNumber']}, gas {receipt['gasUsed']:,})"]
         lines += [f"  {describe(e, names)}" for e in events]
+        self.chain_saved()
         self.out.result(result, lines)
         return result
 
-    def on_sent(self, tx_hash: str) -> Any:
-        """Tell the hash at once, then wait for the receipt with a spinner."""
+    def on_sent(self, tx_hash: str) -> Watch:
+        """Tell the hash at once, then wait for the receipt (see `watch.Watch`)."""
         self.out.say(f"  sent     {tx_hash}")
-        return Spinner(enabled=not self.out.quiet and sys.stderr.isatty())
-
-
-def _rounded_up(wei: int) -> str:
-    """An upper bound in ETH, to 6 decimals (rounded up, as it is a bound)."""
-    from .units import from_base_units
-
-    step = 10**12
-    return from_base_units(-(-wei // step) * step)
-
-
-class Spinner:
-    """A small spinner on stderr while a transaction is mined (only on a terminal)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def __enter__(self) -> Spinner:
-        if self.enabled:
-            self._thread = threading.Thread(target=self._spin, daemon=True)
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join()
-            print("\r\033[K", end="", file=sys.stderr, flush=True)
-
-    def _spin(self) -> None:
-        frames = "|/-\\"
-        i = 0
-        while not self._stop.wait(0.1):
-            print(f"\r  waiting for the receipt {frames[i % 4]}", end="", file=sys.stderr, flush=True)
-            i += 1
+        return Watch(self.out, tx_hash, patience=self.wait, saved=self.chain_saved)
 
 
 def describe_exception(exc: BaseException) -> str:

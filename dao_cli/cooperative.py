@@ -35,7 +35,66 @@ MEMBER_STATUS = ("none", "active", "leaving", "excluded", "exited")
 ADMISSION = ("open", "board", "assembly")
 ZERO_ADDRESS = "0x" + "0" * 40
 
-__all__ = ["Action", "Cooperative", "Proposal", "KINDS", "PROPOSAL_STATES", "SUPPORT"]
+__all__ = ["Action", "Cooperative", "Proposal", "KINDS", "PROPOSAL_STATES", "SUPPORT", "bound_description"]
+
+
+def bound_description(description: str, proposer: str, kind: str | None = None) -> str:
+    """`description` with the marks the governor reads from its end: the declared kind (`#kind=...`, only
+    for a kind stricter than ordinary) and OpenZeppelin's `#proposer=0x...`, which lets only `proposer`
+    create the proposal. Both are part of the proposal id, so a front-runner can neither strip the kind nor
+    take the proposer's place."""
+    text = description.rstrip()
+    mark = f"#kind={kind}" if kind not in (None, "ordinary") else ""
+    return f"{text}\n\n{mark}#proposer={proposer}"
+
+
+def _typed_signer(
+    domain: dict[str, Any],
+    primary: str,
+    fields: list[dict[str, str]],
+    message: dict[str, Any],
+    signature: bytes,
+) -> str | None:
+    """Who signed EIP-712 `message` (None for a signature that recovers to nobody)."""
+    from eth_account import Account
+    from eth_account.messages import encode_typed_data
+
+    typed = {
+        "types": {"EIP712Domain": _DOMAIN_FIELDS, primary: fields},
+        "primaryType": primary,
+        "domain": domain,
+        "message": message,
+    }
+    try:
+        return Account.recover_message(encode_typed_data(full_message=typed), signature=signature)
+    except Exception:  # a malformed signature
+        return None
+
+
+_DOMAIN_FIELDS = [
+    {"name": "name", "type": "string"},
+    {"name": "version", "type": "string"},
+    {"name": "chainId", "type": "uint256"},
+    {"name": "verifyingContract", "type": "address"},
+]
+
+
+def _error_name(exc: BaseException) -> str | None:
+    """The name of the custom error a web3 revert carries, if it is one the shipped ABIs declare."""
+    data = getattr(exc, "data", None)
+    if isinstance(data, dict):
+        data = data.get("result") or data.get("data")
+    if not isinstance(data, str) or len(data) < 10:
+        return None
+    known = artifacts.items_by_selector("error").get(bytes.fromhex(data[2:10]))
+    return known[1]["name"] if known else None
+
+
+def plain_description(description: str) -> str:
+    """The description as people read it: without the marks `bound_description` adds."""
+    import re
+
+    return re.sub(r"\s*(#kind=[a-z-]+)?(#proposer=0x[0-9a-fA-F]{40})?\s*$", "", description)
 
 
 class Proposal:
@@ -61,7 +120,7 @@ class Proposal:
 
 
 class Cooperative:
-    """The four contracts of one cooperative, bound to a web3 connection.
+    """The five contracts of one cooperative, bound to a web3 connection.
 
     `review` and `on_sent` are the transaction hooks of `transact.send`: the CLI passes its confirmation and
     spinner; the demo and the scripts pass nothing and send at once.
@@ -81,20 +140,35 @@ class Cooperative:
         self.on_sent = on_sent
         self.name = name
         self.membership = self._contract("CoopMembership", deployment.membership)
+        self.votes = self._contract("CoopVotes", deployment.votes)
         self.token = self._contract("CoopToken", deployment.token)
         self.governor = self._contract("CoopGovernor", deployment.governor)
         self.timelock = self._contract("CoopTimelock", deployment.timelock)
+        self._error_units: Any = None
 
     def _contract(self, name: str, address: str) -> Any:
         return self.w3.eth.contract(address=address, abi=artifacts.abi(name))
 
     def _send(self, sender: Sender, call: Any, value: int = 0) -> Any:
-        return send(self.w3, sender, call, value=value, review=self.review, on_sent=self.on_sent)
+        from .reverts import wording
+
+        with wording(self.error_units()):
+            return send(self.w3, sender, call, value=value, review=self.review, on_sent=self.on_sent)
+
+    def error_units(self) -> Any:
+        """What amounts in this cooperative's errors are counted in (read once): its currency and token."""
+        if self._error_units is None:
+            from .reverts import Units
+
+            t = self.token.functions
+            self._error_units = Units(self.currency(), (t.symbol().call(), t.decimals().call()))
+        return self._error_units
 
     def names(self) -> dict[str, str]:
         """The cooperative's own addresses by role, for showing calls and events in words."""
         return {
             self.membership.address: "membership",
+            self.votes.address: "votes",
             self.token.address: "token",
             self.governor.address: "governor",
             self.timelock.address: "treasury",
@@ -155,7 +229,14 @@ class Cooperative:
         return self._send(sender, self.membership.functions.admit(applicant))
 
     def reject(self, sender: Sender, applicant: str) -> Any:
+        """Reject an application; the escrow stays held for the applicant to collect (`collect_escrow`)."""
         return self._send(sender, self.membership.functions.reject(applicant))
+
+    def collect_escrow(self, sender: Sender) -> Any:
+        """Collect the escrow of `sender`'s rejected applications."""
+        if self.membership.functions.returnedEscrowOf(sender.address).call() == 0:
+            raise CoopError(f"{sender.address} has no escrow of a rejected application to collect")
+        return self._send(sender, self.membership.functions.collectEscrow())
 
     def pay_in(self, sender: Sender) -> Any:
         """Pay what `sender` still owes on its subscribed shares."""
@@ -168,8 +249,87 @@ class Cooperative:
         value = self._payment(sender, shares * self.share_price())
         return self._send(sender, self.membership.functions.buyShares(shares), value=value)
 
-    def transfer_shares(self, sender: Sender, to: str, shares: int) -> Any:
-        return self._send(sender, self.membership.functions.transferShares(to, shares))
+    def transfer_value(self, giver: str, shares: int) -> int:
+        """The paid-in capital that moves with `shares` of `giver`'s shares (in proportion)."""
+        return self.membership.functions.transferValue(giver, shares).call()
+
+    def consent_to_transfer(self, sender: Sender, giver: str, shares: int) -> Any:
+        """As the receiver, agree on chain to take `shares` shares from `giver`, with the paid-in capital
+        they carry now (GenG §76: a transfer needs the receiver's agreement)."""
+        value = self.transfer_value(giver, shares)
+        return self._send(sender, self.membership.functions.consentToTransfer(giver, shares, value))
+
+    def sign_transfer_consent(
+        self, signer: Sender, giver: str, shares: int, valid_for: int = 7 * 86400
+    ) -> dict[str, Any]:
+        """The receiver's EIP-712 signed agreement to take `shares` shares from `giver`, sent nowhere: the
+        giver submits it with the transfer (`transfer_shares(..., consent=...)`). Valid for `valid_for`
+        seconds and one use (the receiver's nonce)."""
+        m = self.membership.functions
+        _, name, version, chain_id, contract, _, _ = m.eip712Domain().call()
+        message = {
+            "from": giver,
+            "to": signer.address,
+            "shares": shares,
+            "value": self.transfer_value(giver, shares),
+            "nonce": m.nonces(signer.address).call(),
+            "deadline": self.w3.eth.get_block("latest")["timestamp"] + valid_for,
+        }
+        fields = [
+            {"name": "from", "type": "address"},
+            {"name": "to", "type": "address"},
+            {"name": "shares", "type": "uint256"},
+            {"name": "value", "type": "uint256"},
+            {"name": "nonce", "type": "uint256"},
+            {"name": "deadline", "type": "uint256"},
+        ]
+        domain = {"name": name, "version": version, "chainId": chain_id, "verifyingContract": contract}
+        signature = self._sign_typed(signer, domain, "ShareTransfer", fields, message)
+        return {
+            "membership": contract,
+            "chain_id": chain_id,
+            **{k: str(v) if isinstance(v, int) else v for k, v in message.items()},
+            "signature": "0x" + signature.hex(),
+        }
+
+    def transfer_shares(
+        self, sender: Sender, to: str, shares: int, consent: dict[str, Any] | None = None
+    ) -> Any:
+        """Transfer `shares` shares to member `to`, who agreed on chain (`consent_to_transfer`) or by the
+        signed `consent` (`sign_transfer_consent`)."""
+        m = self.membership.functions
+        if consent is None:
+            agreed_shares, agreed_value = m.consentOf(sender.address, to).call()
+            value = self.transfer_value(sender.address, shares)
+            if (agreed_shares, agreed_value) != (shares, value):
+                raise CoopError(
+                    f"{to} has not agreed to take {shares} share(s) from {sender.address}: the receiver "
+                    f"runs `coop member consent {sender.address} --shares {shares}` first (GenG §76)"
+                )
+            return self._send(sender, m.transferShares(to, shares))
+        from .calls import checked_address
+
+        try:
+            fields = (
+                checked_address(consent["membership"], "membership"),
+                checked_address(consent["from"], "from"),
+                checked_address(consent["to"], "to"),
+                int(consent["shares"]),
+                int(consent["deadline"]),
+                bytes.fromhex(str(consent["signature"]).removeprefix("0x")),
+            )
+        except (KeyError, TypeError, ValueError):
+            raise CoopError(
+                "not a signed consent (expected what `coop member consent --sign-only` prints)"
+            ) from None
+        membership, giver, receiver, agreed, deadline, signature = fields
+        if membership != self.membership.address:
+            raise CoopError(f"the consent is for the member list {membership}, not this cooperative's")
+        if (giver, receiver, agreed) != (sender.address, to, shares):
+            raise CoopError(
+                f"the consent is for {agreed} share(s) from {giver} to {receiver}, not this transfer"
+            )
+        return self._send(sender, m.transferSharesWithConsent(to, shares, deadline, signature))
 
     def give_notice(self, sender: Sender) -> Any:
         return self._send(sender, self.membership.functions.giveNotice())
@@ -181,18 +341,28 @@ class Cooperative:
         return self._send(sender, self.membership.functions.claimRefund())
 
     def set_proxy(self, sender: Sender, proxy: str) -> Any:
-        """Appoint `proxy` (a member) to carry `sender`'s vote; naming oneself revokes the proxy."""
-        return self._send(sender, self.membership.functions.delegate(proxy))
+        """Appoint `proxy` (a member) to carry `sender`'s vote; naming oneself revokes the proxy. A change
+        that changes nothing is refused before anything is sent."""
+        current = self.votes.functions.delegates(sender.address).call()
+        if proxy == sender.address and current == sender.address:
+            raise CoopError(f"{sender.address} carries its own vote already: there is no proxy to revoke")
+        if proxy != sender.address and current == proxy:
+            raise CoopError(f"{proxy} carries the vote of {sender.address} already")
+        return self._send(sender, self.votes.functions.delegate(proxy))
 
     def revoke_proxy(self, sender: Sender) -> Any:
         return self.set_proxy(sender, sender.address)
 
+    def resign_as_proxy(self, sender: Sender, principal: str) -> Any:
+        """As proxy, give up (or decline) carrying `principal`'s vote."""
+        return self._send(sender, self.votes.functions.resignAsProxy(principal))
+
     def member(self, address: str) -> dict[str, Any]:
         """A member's entry: status, shares, paid-in capital, dates, vote, proxy, claims and dues."""
-        m = self.membership.functions
+        m, v = self.membership.functions, self.votes.functions
         status, shares, paid, joined_at, exit_at = m.memberOf(address).call()
         app_shares, escrow = m.applicationOf(address).call()
-        proxy = m.delegates(address).call()
+        proxy = v.delegates(address).call()
         return {
             "address": address,
             "status": MEMBER_STATUS[status],
@@ -201,11 +371,12 @@ class Cooperative:
             "due": m.dueOf(address).call(),
             "joined_at": joined_at or None,
             "exit_at": exit_at or None,
-            "votes": m.getVotes(address).call(),
-            "voting_rights": m.hasVotingRights(address).call(),
+            "votes": v.getVotes(address).call(),
+            "voting_rights": v.hasVotingRights(address).call(),
             "proxy": None if proxy in (ZERO_ADDRESS, address) else proxy,
-            "principals": list(m.principalsOf(address).call()),
+            "principals": list(v.principalsOf(address).call()),
             "refund_claim": m.refundClaimOf(address).call(),
+            "returned_escrow": m.returnedEscrowOf(address).call(),
             "application": {"shares": app_shares, "escrow": escrow} if app_shares else None,
         }
 
@@ -248,7 +419,7 @@ class Cooperative:
             "statute": {
                 **self.terms(),
                 "currency": symbol,
-                "max_proxy_principals": m.maxPrincipals().call(),
+                "max_proxy_principals": self.votes.functions.maxPrincipals().call(),
                 "board": None if m.board().call() == ZERO_ADDRESS else m.board().call(),
                 "voting_delay": g.votingDelay().call(),
                 "voting_period": g.votingPeriod().call(),
@@ -257,7 +428,7 @@ class Cooperative:
             },
             "members": {
                 "count": m.memberCount().call(),
-                "with_voting_rights": m.votingMembers().call(),
+                "with_voting_rights": self.votes.functions.votingMembers().call(),
                 "shares": m.totalShares().call(),
             },
             "capital": {
@@ -297,25 +468,69 @@ class Cooperative:
         kind = self.governor.functions.derivedKind(targets, [a.calldata for a in actions]).call()
         return KINDS[kind]
 
+    def preflight(self, actions: list[Action]) -> list[str]:
+        """Each call of a resolution run the way the timelock would run it, against the current state, before
+        anybody votes on it: a call that would revert raises CoopError with the reason in words; a call that
+        could still succeed when it is executed (a payment larger than the treasury holds today, or one that
+        may depend on a call before it in the same resolution) is returned as a warning.
+
+        Calls to the governor (its settings) run only inside an execution and are not simulated here: the
+        templates check their values."""
+        from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
+
+        from .calls import describe_action
+        from .reverts import explain_exception, wording
+        from .units import from_base_units
+
+        warnings = []
+        treasury = self.timelock.address
+        coin = self.treasury_balance()
+        later = {"ERC20InsufficientBalance", "InsufficientBalance", "FailedCall"}
+        for position, action in enumerate(actions, start=1):
+            what = f"call {position} ({describe_action(action, self.names())})"
+            if action.target == self.governor.address:
+                continue
+            if action.value > coin:
+                warnings.append(
+                    f"{what} pays {from_base_units(action.value)} ETH, the treasury holds "
+                    f"{from_base_units(coin)} ETH today: it must be funded before the resolution is executed"
+                )
+                continue
+            tx = {"from": treasury, "to": action.target, "value": action.value, "data": action.calldata}
+            try:
+                self.w3.eth.call(tx)
+            except (ContractCustomError, ContractLogicError, ContractPanicError) as exc:
+                with wording(self.error_units()):
+                    reason = explain_exception(exc) or str(exc)
+                name = _error_name(exc)
+                if name in later or position > 1:
+                    because = (
+                        "it may succeed later" if name in later else "it may depend on the calls before it"
+                    )
+                    warnings.append(f"{what} would fail today ({reason}); {because}")
+                    continue
+                raise CoopError(f"{what} can never be carried out as things stand: {reason}") from None
+        return warnings
+
     def propose(
         self, sender: Sender, actions: list[Action], description: str, kind: str | None = None
     ) -> int | None:
         """Propose a resolution; `kind` may only ask for a stricter majority than the calls need.
-        Returns the proposal id (None on a dry run)."""
+        Returns the proposal id (None on a dry run).
+
+        The kind and the proposer are written into the description's last line (`#kind=...#proposer=0x...`,
+        see `bound_description`), which the proposal id hashes: nobody can create the same proposal first
+        with another kind, or as its proposer."""
         from web3.logs import DISCARD
 
         if not description.strip():
             raise CoopError("a proposal needs a title and description")
-        targets = [a.target for a in actions]
-        values = [a.value for a in actions]
-        calldatas = [a.calldata for a in actions]
-        fns = self.governor.functions
-        if kind is None:
-            call = fns.propose(targets, values, calldatas, description)
-        else:
-            if kind not in KINDS[1:]:
-                raise CoopError(f"kind must be one of {', '.join(KINDS[1:])}, got {kind!r}")
-            call = fns.proposeWithKind(targets, values, calldatas, description, KINDS.index(kind))
+        if kind is not None and kind not in KINDS[1:]:
+            raise CoopError(f"kind must be one of {', '.join(KINDS[1:])}, got {kind!r}")
+        text = bound_description(description, sender.address, kind)
+        call = self.governor.functions.propose(
+            [a.target for a in actions], [a.value for a in actions], [a.calldata for a in actions], text
+        )
         receipt = self._send(sender, call)
         if receipt is None:
             return None
@@ -343,17 +558,33 @@ class Cooperative:
         so a ballot is good for one relay only. A keystore account signs locally; a development account
         is signed for by its node (eth_signTypedData_v4).
         """
-        import json
-
-        from eth_account.messages import encode_typed_data
-
         self.proposal(proposal_id)
-        _, name, version, chain_id, contract, _, _ = self.governor.functions.eip712Domain().call()
         nonce = self.governor.functions.nonces(signer.address).call()
-        message = {
-            "proposalId": proposal_id,
-            "support": self._support(support),
+        domain, primary, fields, message = self._ballot(
+            proposal_id, self._support(support), signer.address, nonce, reason
+        )
+        signature = self._sign_typed(signer, domain, primary, fields, message)
+        return {
+            "governor": domain["verifyingContract"],
+            "chain_id": domain["chainId"],
+            "proposal_id": str(proposal_id),
+            "support": support,
             "voter": signer.address,
+            "nonce": nonce,
+            "reason": reason,
+            "signature": "0x" + signature.hex(),
+        }
+
+    def _ballot(
+        self, proposal_id: int, support: int, voter: str, nonce: int, reason: str
+    ) -> tuple[dict[str, Any], str, list[dict[str, str]], dict[str, Any]]:
+        """The EIP-712 ballot the governor checks (OpenZeppelin's Ballot, or ExtendedBallot with a reason):
+        (domain, primary type, fields, message), the domain read from the chain (EIP-5267)."""
+        _, name, version, chain_id, contract, _, _ = self.governor.functions.eip712Domain().call()
+        message: dict[str, Any] = {
+            "proposalId": proposal_id,
+            "support": support,
+            "voter": voter,
             "nonce": nonce,
         }
         fields = [
@@ -367,48 +598,54 @@ class Cooperative:
             primary = "ExtendedBallot"
             fields += [{"name": "reason", "type": "string"}, {"name": "params", "type": "bytes"}]
             message.update(reason=reason, params=b"")
+        domain = {"name": name, "version": version, "chainId": chain_id, "verifyingContract": contract}
+        return domain, primary, fields, message
+
+    def _sign_typed(
+        self,
+        signer: Sender,
+        domain: dict[str, Any],
+        primary: str,
+        fields: list[dict[str, str]],
+        message: dict[str, Any],
+    ) -> bytes:
+        """`signer`'s EIP-712 signature of `message`: a keystore account signs locally; a development
+        account is signed for by its node (eth_signTypedData_v4)."""
+        import json
+
+        from eth_account.messages import encode_typed_data
+
         typed = {
-            "types": {
-                "EIP712Domain": [
-                    {"name": "name", "type": "string"},
-                    {"name": "version", "type": "string"},
-                    {"name": "chainId", "type": "uint256"},
-                    {"name": "verifyingContract", "type": "address"},
-                ],
-                primary: fields,
-            },
+            "types": {"EIP712Domain": _DOMAIN_FIELDS, primary: fields},
             "primaryType": primary,
-            "domain": {"name": name, "version": version, "chainId": chain_id, "verifyingContract": contract},
+            "domain": domain,
             "message": message,
         }
         if signer.account is not None:
-            signature = bytes(signer.account.sign_message(encode_typed_data(full_message=typed)).signature)
-        else:
-            # big numbers as decimal strings: JSON numbers lose precision past 2**53 in the node's parser
-            shown = {k: str(v) if isinstance(v, int) else v for k, v in message.items()}
-            payload = {**typed, "message": {**shown, "params": "0x"} if reason else shown}
-            # Anvil takes the typed data as a JSON string (as MetaMask does), Ganache only as an object
-            request = self.w3.provider.make_request
-            response = request("eth_signTypedData_v4", [signer.address, json.dumps(payload)])
-            if "error" in response:
-                response = request("eth_signTypedData_v4", [signer.address, payload])
-            if "error" in response:
-                problem = response["error"].get("message")
-                raise CoopError(f"the node cannot sign for {signer.address}: {problem}")
-            signature = bytes.fromhex(str(response["result"]).removeprefix("0x"))
-        return {
-            "governor": contract,
-            "chain_id": chain_id,
-            "proposal_id": str(proposal_id),
-            "support": support,
-            "voter": signer.address,
-            "nonce": nonce,
-            "reason": reason,
-            "signature": "0x" + signature.hex(),
+            return bytes(signer.account.sign_message(encode_typed_data(full_message=typed)).signature)
+        # big numbers as decimal strings: JSON numbers lose precision past 2**53 in the node's parser; bytes
+        # as hex
+        shown = {
+            k: str(v) if isinstance(v, int) else "0x" + v.hex() if isinstance(v, bytes) else v
+            for k, v in message.items()
         }
+        payload = {**typed, "message": shown}
+        # Anvil takes the typed data as a JSON string (as MetaMask does), Ganache only as an object
+        request = self.w3.provider.make_request
+        response = request("eth_signTypedData_v4", [signer.address, json.dumps(payload)])
+        if "error" in response:
+            response = request("eth_signTypedData_v4", [signer.address, payload])
+        if "error" in response:
+            problem = response["error"].get("message")
+            raise CoopError(f"the node cannot sign for {signer.address}: {problem}")
+        return bytes.fromhex(str(response["result"]).removeprefix("0x"))
 
     def relay(self, sender: Sender, ballot: dict[str, Any]) -> Any:
-        """Submit a ballot signed with `sign_vote`; `sender` pays the gas, the vote counts for the signer."""
+        """Submit a ballot signed with `sign_vote`; `sender` pays the gas, the vote counts for the signer.
+
+        Every field is checked against the chain and the governor it goes to before anything is sent: an
+        edited chain id, governor, proposal, choice or voter, a nonce already used, or a signature that is
+        not the voter's is refused in words."""
         from .calls import checked_address
 
         try:
@@ -417,12 +654,32 @@ class Cooperative:
             voter = checked_address(ballot["voter"], "voter")
             signature = bytes.fromhex(str(ballot["signature"]).removeprefix("0x"))
             governor = checked_address(ballot["governor"], "governor")
+            chain_id = int(ballot["chain_id"])
+            nonce = int(ballot["nonce"])
+            reason = str(ballot.get("reason") or "")
         except (KeyError, TypeError, ValueError):
             raise CoopError("not a signed ballot (expected what `coop vote --sign-only` prints)") from None
+        if chain_id != self.w3.eth.chain_id:
+            raise CoopError(f"the ballot is for chain {chain_id}, the node is chain {self.w3.eth.chain_id}")
         if governor != self.governor.address:
             raise CoopError(f"the ballot is for the governor {governor}, not this cooperative's")
+        self.proposal(proposal_id)
+        current = self.governor.functions.nonces(voter).call()
+        if nonce != current:
+            raise CoopError(
+                f"the ballot of {voter} was signed with nonce {nonce}, the governor expects {current}: it "
+                "was used already, or another ballot was; the voter signs a new one"
+            )
+        domain, primary, fields, message = self._ballot(proposal_id, support, voter, nonce, reason)
+        if (
+            not self.w3.eth.get_code(voter)
+            and _typed_signer(domain, primary, fields, message, signature) != voter
+        ):
+            raise CoopError(
+                f"the ballot is not signed by {voter}: it was edited after signing (proposal, choice, "
+                "reason or voter), or signed for another cooperative or chain"
+            )
         fns = self.governor.functions
-        reason = ballot.get("reason") or ""
         if reason:
             call = fns.castVoteWithReasonAndParamsBySig(proposal_id, support, voter, reason, b"", signature)
         else:
@@ -467,7 +724,7 @@ class Cooperative:
         return {
             "id": str(proposal_id),
             "title": p.title,
-            "description": p.description,
+            "description": plain_description(p.description),
             "proposer": p.proposer,
             "state": self.state(proposal_id),
             "kind": tally["kind"],
@@ -538,4 +795,3 @@ class Cooperative:
 
     def token_approve(self, sender: Sender, spender: str, amount: int) -> Any:
         return self._send(sender, self.token.functions.approve(spender, amount))
-

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .chain import advance_time
 from .cooperative import Cooperative
-from .deploy import create_cooperative, deploy_factory
+from .deploy import ROLES, create_cooperative, deploy_factory
 from .output import date
 from .statute import sample_statute
 from .transact import Sender
@@ -53,7 +53,7 @@ def run_demo(w3: Web3, people: Sequence[str], say: Callable[[str], None] = print
     say(f"  the cooperative factory is deployed at {factory} (once per chain)")
     d = create_cooperative(w3, deployer, factory, statute)
     say(f"  Alice, Bob and Carol found the cooperative in one transaction (block {d.block}):")
-    for role in ("membership", "token", "governor", "timelock"):
+    for role in ROLES:
         say(f"    {role:<10} {getattr(d, role)}")
     coop = Cooperative(w3, d)
     price = coop.share_price()
@@ -71,16 +71,15 @@ def run_demo(w3: Web3, people: Sequence[str], say: Callable[[str], None] = print
         )
     say(f"  the board admits Dave ({_tx(coop.admit(alice, dave.address))})")
     say(f"  the board admits Erin ({_tx(coop.admit(alice, erin.address))})")
-    say(f"  the board rejects Frank; his escrow goes back ({_tx(coop.reject(alice, frank.address))})")
-    members = coop.membership.functions.votingMembers().call()
+    say(f"  the board rejects Frank; his escrow is held for him ({_tx(coop.reject(alice, frank.address))})")
+    say(f"  Frank collects his escrow ({_tx(coop.collect_escrow(frank))})")
+    members = coop.votes.functions.votingMembers().call()
     shares = coop.membership.functions.totalShares().call()
     capital = coop.membership.functions.totalPaidIn().call()
     say(f"  {members} members, {shares} shares, {from_base_units(capital)} {coin} paid-in capital")
     say("  one member, one vote: Dave holds 4 shares and 1 vote")
 
-    receipt = w3.eth.wait_for_transaction_receipt(
-        w3.eth.send_transaction({"from": frank.address, "to": d.timelock, "value": 10 * 10**18})
-    )
+    receipt = coop.fund_treasury(frank, 10 * 10**18)
     say(f"\nA supporter gives 10 {coin} to the treasury ({_tx(receipt)})")
 
     grant = 3 * 10**18
@@ -149,7 +148,7 @@ def run_demo(w3: Web3, people: Sequence[str], say: Callable[[str], None] = print
     receipt = coop.claim_refund(erin)
     refunded = w3.eth.get_balance(erin.address) - before + receipt["gasUsed"] * receipt["effectiveGasPrice"]
     say(f"  she claims it and receives {from_base_units(refunded)} {coin} ({_tx(receipt)})")
-    members = coop.membership.functions.votingMembers().call()
+    members = coop.votes.functions.votingMembers().call()
     treasury = from_base_units(coop.treasury_balance())
     say(f"  the cooperative has {members} members; the treasury holds {treasury} {coin}")
     return {

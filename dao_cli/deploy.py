@@ -7,30 +7,33 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from . import artifacts
 from .errors import CoopError
-from .transact import OnSent, Review, Sender, send
+from .transact import OnSent, Prepared, Review, Sender, send
 
 if TYPE_CHECKING:
     from web3 import Web3
 
     from .statute import Statute
 
-IMPLEMENTATIONS = ("CoopMembership", "CoopToken", "CoopGovernor", "CoopTimelock")
-ROLES = ("membership", "token", "governor", "timelock")
+#: The implementations in the order the factory's constructor takes them; the roles of a cooperative's clones.
+IMPLEMENTATIONS = ("CoopMembership", "CoopVotes", "CoopToken", "CoopGovernor", "CoopTimelock")
+ROLES = ("membership", "votes", "token", "governor", "timelock")
 
 
 @dataclass(frozen=True)
 class Deployment:
-    """Where a cooperative lives: its chain, its creation block and its four contracts."""
+    """Where a cooperative lives: its chain, its creation block and its five contracts."""
 
     chain_id: int
     block: int
     membership: str
+    votes: str
     token: str
     governor: str
     timelock: str
 
     def as_json(self) -> dict[str, Any]:
-        """The stable JSON shape: {"chain_id", "block", "coop": {membership, token, governor, timelock}}."""
+        """The stable JSON shape: {"chain_id", "block", "coop": {membership, votes, token, governor,
+        timelock}}."""
         coop = {k: v for k, v in asdict(self).items() if k not in ("chain_id", "block")}
         return {"chain_id": self.chain_id, "block": self.block, "coop": coop}
 
@@ -41,6 +44,11 @@ class Deployment:
 
         try:
             coop = data["coop"]
+            if "votes" not in coop and "membership" in coop:
+                raise CoopError(
+                    "this cooperative was created by an earlier coopdao, whose member list held the votes; "
+                    "this version needs a separate votes contract: create the cooperative anew"
+                )
             return cls(
                 chain_id=int(data["chain_id"]),
                 block=int(data["block"]),
@@ -48,8 +56,8 @@ class Deployment:
             )
         except (KeyError, TypeError, ValueError):
             raise CoopError(
-                'not a deployment: expected {"chain_id", "block", "coop": {membership, token, governor, '
-                'timelock}} as `coop --json deploy` prints it'
+                'not a deployment: expected {"chain_id", "block", "coop": {membership, votes, token, '
+                "governor, timelock}} as `coop --json deploy` prints it"
             ) from None
 
 
@@ -69,7 +77,7 @@ def deploy_factory(
     on_sent: OnSent | None = None,
     journal: Journal | None = None,
 ) -> str | None:
-    """Deploy the four implementations and the factory that clones them; return the factory's address
+    """Deploy the five implementations and the factory that clones them; return the factory's address
     (None on a dry run).
 
     Done once per chain: every cooperative created afterwards costs only its clones and their set-up.
@@ -82,6 +90,33 @@ def deploy_factory(
         implementations.append(receipt["contractAddress"])
     receipt = _deploy(w3, sender, "CoopFactory", tuple(implementations), review, on_sent, journal)
     return None if receipt is None else receipt["contractAddress"]
+
+
+def plan(w3: Web3, sender: Sender, factory: str | None, statute: Statute) -> list[Prepared | str]:
+    """What `coop deploy` will send, each transaction simulated where it can be before the others exist:
+    the implementations and the factory (when the chain has none yet), then the cooperative. A step that
+    needs an address not known yet is named, not simulated."""
+    from .transact import prepare
+
+    steps: list[Prepared | str] = []
+    if factory is None:
+        for name in IMPLEMENTATIONS:
+            contract = w3.eth.contract(abi=artifacts.abi(name), bytecode=artifacts.bytecode(name))
+            constructor = contract.constructor()
+            constructor.description = f"deploy {name}"
+            steps.append(prepare(w3, sender, constructor))
+        # the factory only keeps the implementations' addresses: any addresses give its gas
+        contract = w3.eth.contract(
+            abi=artifacts.abi("CoopFactory"), bytecode=artifacts.bytecode("CoopFactory")
+        )
+        constructor = contract.constructor(*[sender.address] * len(IMPLEMENTATIONS))
+        constructor.description = "deploy CoopFactory"
+        steps.append(prepare(w3, sender, constructor))
+        steps.append(f"createCooperative({statute.name!r}) on the new factory")
+    else:
+        contract = w3.eth.contract(address=factory, abi=artifacts.abi("CoopFactory"))
+        steps.append(prepare(w3, sender, contract.functions.createCooperative(*statute.factory_args())))
+    return steps
 
 
 def create_cooperative(
@@ -112,6 +147,7 @@ def create_cooperative(
         chain_id=w3.eth.chain_id,
         block=receipt["blockNumber"],
         membership=created["membership"],
+        votes=created["votes"],
         token=created["token"],
         governor=created["governor"],
         timelock=created["timelock"],
@@ -146,7 +182,7 @@ def _journaled_send(
     if journal is not None:
         earlier = journal.get(key)
         if earlier:
-            receipt = _earlier_receipt(w3, earlier)
+            receipt = _earlier_receipt(w3, sender, earlier, on_sent)
             if receipt is not None and receipt["status"] == 1:
                 return receipt
 
@@ -158,10 +194,12 @@ def _journaled_send(
     return send(w3, sender, call, review=review, on_sent=noted)
 
 
-def _earlier_receipt(w3: Web3, tx_hash: str) -> Any:
-    """The receipt of a transaction an earlier run sent: waited for while pending, None if the chain
-    never saw it (dropped, or the local chain was reset)."""
+def _earlier_receipt(w3: Web3, sender: Sender, tx_hash: str, on_sent: OnSent | None) -> Any:
+    """The receipt of a transaction an earlier run sent: waited for while pending (as any transaction is),
+    None if the chain never saw it (dropped, or the local chain was reset)."""
     from web3.exceptions import TransactionNotFound
+
+    from .transact import await_sent
 
     try:
         return w3.eth.get_transaction_receipt(tx_hash)
@@ -171,4 +209,4 @@ def _earlier_receipt(w3: Web3, tx_hash: str) -> Any:
         w3.eth.get_transaction(tx_hash)
     except TransactionNotFound:
         return None
-    return w3.eth.wait_for_transaction_receipt(tx_hash, timeout=300)
+    return await_sent(w3, sender, tx_hash, on_sent)

@@ -5,11 +5,21 @@ when its terminal closes is no place for a cooperative: `coop deploy` today and 
 the same contracts. So the node runs detached (its own session, it outlives the `coop` process), listens on
 127.0.0.1 only, and keeps its state in the node folder (`paths.node_dir(kind)`):
 
-    port        the port chosen at the first start, kept so the URL stays the same
-    pid         the running node's process id
-    node.log    the node's output of its current run
-    state.json  Anvil's state (`--state`: loaded at start, dumped at exit and every few seconds)
-    db/         Ganache's database (`--database.dbPath`)
+    port           the port chosen at the first start, kept so the URL stays the same
+    pid            the running node's process id
+    node.log       the node's output of its current run
+    state.json     Anvil's state as `coop` saved it (`save_state`) after each transaction it reported
+    autosave.json  Anvil's state as Anvil wrote it itself (`--dump-state`: at exit and every few seconds)
+    db/            Ganache's database (`--database.dbPath`)
+
+A transaction `coop` has reported as mined must survive a crash of the node (SIGKILL, a power cut of the
+terminal's machine aside). Anvil keeps its chain in memory and writes it only every few seconds and at
+exit, and it writes its file in place, so a kill in the middle of that write leaves a truncated file. So
+before `coop` reports a receipt from the embedded Anvil it asks it for its state (`anvil_dumpState`) and
+writes that to state.json itself, atomically (a temporary file, fsync, rename); Anvil's own dumps go to
+autosave.json, and they cover what other tools send to the node between two `coop` commands. At start the
+node loads whichever of the two holds the later block (a damaged one is passed over). Ganache needs none of
+this: its database writes every block as it is mined.
 
 Both chains derive 10 funded accounts from the same fixed mnemonic, so `dev:N` is the same account every
 time. Anvil keeps its default chain id 31337 and Ganache its default 1337: different ids let the address
@@ -25,11 +35,13 @@ import contextlib
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -38,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
-from .errors import CoopError
+from .errors import CoopError, OutcomeUnknown
 
 HOST = "127.0.0.1"
 MNEMONIC = "test test test test test test test test test test test junk"
@@ -48,7 +60,9 @@ GAS_LIMIT = 30_000_000
 # The contracts are compiled for shanghai, the newest hardfork Ganache 7.9 runs; Anvil runs the same rules
 # so a cooperative behaves alike on both embedded chains and on the test networks of brownie-config.yaml.
 HARDFORK = "shanghai"
-STATE_INTERVAL = 5  # seconds between Anvil's periodic state dumps: at most this much is lost to a SIGKILL
+STATE_INTERVAL = 5  # seconds between Anvil's own state dumps (what `coop` did not send is saved this often)
+AUTOSAVE_NAME = "autosave.json"
+SAVE_TIMEOUT = 60.0  # for anvil_dumpState: a chain with a long history takes a while to serialise
 START_TIMEOUT = 30.0  # Ganache (Node) needs about a second, Anvil a tenth; a big state takes longer to load
 STOP_TIMEOUT = 15.0  # Anvil writes its state on SIGTERM; a large chain needs a moment
 KILL_TIMEOUT = 5.0
@@ -69,6 +83,7 @@ class Kind:
     install_hint: str
     chain_id: int
     state_name: str
+    package: str  # the npm package `coop node install` installs
 
 
 KINDS: dict[str, Kind] = {
@@ -76,17 +91,19 @@ KINDS: dict[str, Kind] = {
         name="anvil",
         binary="anvil",
         env_var="COOP_ANVIL",
-        install_hint="install Anvil (`npm install @foundry-rs/anvil`, or foundryup)",
+        install_hint="run `coop node install` (it needs Node.js 20 and npm), or install Foundry's Anvil",
         chain_id=31337,
         state_name="state.json",
+        package="@foundry-rs/anvil@1.7.1",
     ),
     "ganache": Kind(
         name="ganache",
         binary="ganache",
         env_var="COOP_GANACHE",
-        install_hint="install Ganache 7 (`npm install ganache`)",
+        install_hint="run `coop --network ganache node install` (it needs Node.js 20 and npm)",
         chain_id=1337,
         state_name="db",
+        package="ganache@7.9.2",
     ),
 }
 
@@ -109,7 +126,9 @@ class LocalNode:
         self.port_file = self.folder / "port"
         self.log_file = self.folder / "node.log"
         self.state_path = self.folder / self.kind.state_name
+        self.autosave_path = self.folder / AUTOSAVE_NAME
         self._lock_file = self.folder / "lock"
+        self._save_lock_file = self.folder / "save.lock"
 
     # what is there -----------------------------------------------------------------------------------------
 
@@ -147,20 +166,64 @@ class LocalNode:
         return None
 
     def _owns(self, pid: int) -> bool:
-        """Whether `pid` is this node (pids are reused): its command line names this node's state. Where the
+        """Whether `pid` is this node (pids are reused): its command line names this node's folder. Where the
         command line cannot be read, a live pid from our own pid file is taken at its word."""
         cmdline = _cmdline(pid)
-        return cmdline is None or str(self.state_path) in cmdline
+        return cmdline is None or str(self.folder) in cmdline
 
     def state_size(self) -> int:
-        """Bytes of the saved chain state (0 when there is none)."""
-        files = [self.state_path] if self.state_path.is_file() else self.state_path.rglob("*")
-        total = 0
-        for file in files:
-            with contextlib.suppress(OSError):  # a running Ganache adds and removes files meanwhile
-                if file.is_file():
-                    total += file.stat().st_size
-        return total
+        """Bytes of the saved chain state (0 when there is none): Ganache's database, or the larger of
+        Anvil's two state files."""
+        if self.state_path.is_dir():
+            total = 0
+            for file in self.state_path.rglob("*"):
+                with contextlib.suppress(OSError):  # a running Ganache adds and removes files meanwhile
+                    if file.is_file():
+                        total += file.stat().st_size
+            return total
+        sizes = [0]
+        for file in (self.state_path, self.autosave_path):
+            with contextlib.suppress(OSError):
+                sizes.append(file.stat().st_size)
+        return max(sizes)
+
+    def state_to_load(self) -> Path | None:
+        """The Anvil state file the next start loads: of state.json and autosave.json, the one holding the
+        later block (state.json when both hold the same). A file that is not a whole JSON document (a kill
+        while Anvil wrote it) is passed over; when neither is whole, the newer one is loaded anyway, so that
+        Anvil's own error says what is wrong with it."""
+        present = [p for p in (self.state_path, self.autosave_path) if p.is_file() and p.stat().st_size]
+        if not present:
+            return None
+        best: tuple[int, int, Path] | None = None
+        for rank, path in enumerate(present):
+            block = _state_block(path)
+            if block is not None and (best is None or (block, -rank) > best[:2]):
+                best = (block, -rank, path)
+        if best is not None:
+            return best[2]
+        return max(present, key=lambda p: p.stat().st_mtime)
+
+    def save_state(self, url: str, timeout: float = SAVE_TIMEOUT) -> None:
+        """Write the running Anvil's state to state.json now (see the module docstring): called before
+        `coop` reports a transaction, so that a crash of the node cannot lose it. Ganache: nothing to do.
+
+        Under a lock, so that of two `coop` processes saving at once the later state is the one kept."""
+        if self.kind.name != "anvil":
+            return
+        import gzip
+
+        with _file_lock(self._save_lock_file, SAVE_TIMEOUT):
+            dump = rpc(url, "anvil_dumpState", [], timeout=timeout)
+            try:
+                state = gzip.decompress(bytes.fromhex(str(dump)[2:]))
+            except (ValueError, OSError, EOFError):
+                raise OutcomeUnknown(
+                    f"the local anvil at {url} did not hand over its state to be saved, so what it mined "
+                    f"last could be lost if it stops now (see {self.log_file}): `coop node status` tells "
+                    "whether it runs, `coop tx list` what was sent"
+                ) from None
+            _write_atomically(self.state_path, state)
 
     def status(self) -> dict[str, Any]:
         """Running or not, and where: the JSON shape of `coop node status`."""
@@ -207,6 +270,8 @@ class LocalNode:
         binary = find_binary(self.kind)
         port = self._choose_port(say)
         url = f"http://{HOST}:{port}"
+        for stale in self.folder.glob(".*.tmp"):  # left by a save that was killed halfway
+            stale.unlink(missing_ok=True)
         had_state = self.state_size() > 0
         say(f"starting a local {self.kind.name} on {HOST}:{port} (state in {self.state_path})")
         started_at = time.monotonic()
@@ -233,7 +298,8 @@ class LocalNode:
                 "--accounts", str(ACCOUNTS),
                 "--balance", str(BALANCE_ETH),
                 "--gas-limit", str(GAS_LIMIT),
-                "--state", str(self.state_path),
+                *(["--load-state", str(load)] if (load := self.state_to_load()) else []),
+                "--dump-state", str(self.autosave_path),
                 "--state-interval", str(STATE_INTERVAL),
             ]  # fmt: skip
         return [
@@ -318,7 +384,7 @@ class LocalNode:
         stopped = self.stop()
         with self._locked():
             deleted = []
-            for path in (self.state_path, self.log_file):
+            for path in (self.state_path, self.autosave_path, self.log_file):
                 if path.is_dir():
                     shutil.rmtree(path)
                     deleted.append(str(path))
@@ -326,7 +392,9 @@ class LocalNode:
                     path.unlink()
                     deleted.append(str(path))
         return {
-            "kind": self.kind.name, "stopped": stopped["stopped"], "pid": stopped["pid"],
+            "kind": self.kind.name,
+            "stopped": stopped["stopped"],
+            "pid": stopped["pid"],
             "deleted": deleted,
         }
 
@@ -335,34 +403,112 @@ class LocalNode:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         """Two `coop` processes needing the node at once must not start two nodes on one state."""
-        try:
-            import fcntl
-        except ImportError:  # not POSIX: no lock
+        busy = f"another coop is starting or stopping the local {self.kind.name}: try again"
+        with _file_lock(self._lock_file, LOCK_TIMEOUT, busy):
             yield
-            return
-        with open(self._lock_file, "a") as handle:
-            deadline = time.monotonic() + LOCK_TIMEOUT
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise CoopError(
-                            f"another coop is starting or stopping the local {self.kind.name}: try again"
-                        ) from None
-                    time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path, timeout: float, busy: str | None = None) -> Iterator[None]:
+    """An exclusive lock on `path` (POSIX; elsewhere none), waited for up to `timeout` seconds."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    with open(path, "a") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
             try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise CoopError(busy or f"another coop holds {path} too long: try again") from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Readers (and a crash) see the old file or the new one, never part of one: a temporary file in the same
+    folder, flushed to disk, then renamed over `path`, and the folder flushed too."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    with contextlib.suppress(OSError):
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
+def _state_block(path: Path) -> int | None:
+    """The block number an Anvil state file holds, or None if it is not a whole state document."""
+    try:
+        data = json.loads(path.read_bytes())
+        number = data["block"]["number"]
+        return int(number, 16) if isinstance(number, str) else int(number)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 # binaries ------------------------------------------------------------------------------------------------
 
 
+def tools_dir() -> Path:
+    """Where `coop node install` puts the local chains for a command line installed alone (`pip install`)."""
+    return paths.data_dir() / "tools"
+
+
+def install_binary(kind: Kind, say: Say) -> str:
+    """Install `kind`'s npm package into the data folder's tools (npm from PATH, the cache first); return
+    the binary found afterwards. A machine without npm is told what to install."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise CoopError(
+            f"installing {kind.binary} needs npm (Node.js 20 or later, e.g. Debian's `nodejs` and `npm`); "
+            f"or install {kind.binary} yourself and put it on PATH, or set {kind.env_var} to its path"
+        )
+    folder = tools_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    say(f"installing {kind.package} into {folder} with npm")
+    command = [
+        npm,
+        "install",
+        "--prefix",
+        str(folder),
+        "--prefer-offline",
+        "--no-audit",
+        "--no-fund",
+        kind.package,
+    ]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        raise CoopError(f"npm did not finish installing {kind.package} within 10 minutes") from None
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.splitlines() if line.strip() and "complete log" not in line]
+        reason = next((line for line in lines if "error" in line and "code" not in line), None)
+        raise CoopError(
+            f"npm could not install {kind.package}: {reason or (lines or ['no reason given'])[-1]}"
+        )
+    return find_binary(kind)
+
+
 def find_binary(kind: Kind) -> str:
-    """$COOP_ANVIL / $COOP_GANACHE, else PATH, else this checkout's node_modules/.bin (`pip install -e`)."""
+    """$COOP_ANVIL / $COOP_GANACHE, else PATH, else this checkout's node_modules/.bin (`pip install -e`),
+    else what `coop node install` put into the data folder."""
     override = os.environ.get(kind.env_var)
     if override:
         path = shutil.which(override)
@@ -372,10 +518,20 @@ def find_binary(kind: Kind) -> str:
     found = shutil.which(kind.binary)
     if found:
         return _native(found, kind)
-    local = CHECKOUT / "node_modules" / ".bin" / kind.binary
-    if local.is_file() and os.access(local, os.X_OK):
-        return _native(str(local), kind)
+    for folder in (CHECKOUT, tools_dir()):
+        local = folder / "node_modules" / ".bin" / kind.binary
+        if local.is_file() and os.access(local, os.X_OK):
+            return _native(str(local), kind)
     raise CoopError(f"{kind.binary} not found: {kind.install_hint}, or set {kind.env_var} to its path")
+
+
+def dev_addresses(count: int = ACCOUNTS) -> list[str]:
+    """The local chains' development accounts (the fixed mnemonic's first `count`), derived here, so that
+    what needs only their addresses (`coop init`'s founders) needs no running chain."""
+    from eth_account import Account
+
+    Account.enable_unaudited_hdwallet_features()
+    return [Account.from_mnemonic(MNEMONIC, account_path=f"m/44'/60'/0'/0/{i}").address for i in range(count)]
 
 
 def _native(path: str, kind: Kind) -> str:
@@ -420,7 +576,7 @@ def _spawn_detached(argv: list[str], log_file: Path) -> int:
         return os.posix_spawn(
             argv[0],
             argv,
-            dict(os.environ),
+            node_environment(),
             file_actions=[
                 (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
                 (os.POSIX_SPAWN_DUP2, log, 1),
@@ -432,6 +588,16 @@ def _spawn_detached(argv: list[str], log_file: Path) -> int:
         raise CoopError(f"cannot run {argv[0]}: {exc.strerror or exc}") from None
     finally:
         os.close(log)
+
+
+#: Environment variables a node is not given: a password or key in `coop`'s environment must not end up in
+#: a long-running process that other programs of the user can read the environment of.
+_SECRET_NAMES = re.compile(r"PASS|SECRET|TOKEN|PRIVATE|MNEMONIC|KEY|CREDENTIAL|AUTH", re.I)
+
+
+def node_environment() -> dict[str, str]:
+    """`coop`'s environment without anything that looks like a secret (the node needs none of it)."""
+    return {name: value for name, value in os.environ.items() if not _SECRET_NAMES.search(name)}
 
 
 def _reaped(pid: int) -> bool:

@@ -2,14 +2,22 @@
 
 Commands return their result as a dict (the stable JSON shape) plus the lines a person reads, so the two
 modes never drift apart.
+
+A reader may go away before the output is written (`coop fund 1 --yes | head -1`): after a transaction has
+been sent, that must not turn its outcome into a failure (a script would send it again). So every write
+goes through `write`, which takes a closed pipe (EPIPE) as "nobody reads this any more": the stream is
+pointed at the null device, and the command ends as it would have, with the transaction's outcome as its
+exit code.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 
 @dataclass
@@ -21,19 +29,64 @@ class Output:
     def say(self, message: str) -> None:
         """A message for the person at the terminal (stderr, so stdout stays parseable)."""
         if not self.quiet:
-            print(message, file=sys.stderr, flush=True)
+            write(sys.stderr, message + "\n")
 
     def result(self, data: Any, text: str | list[str] | None = None) -> None:
         """The command's result: `data` as JSON in --json mode, else `text` (or a plain rendering)."""
         self._emitted = True
         if self.json_mode:
-            print(json.dumps(data, indent=2, sort_keys=False, default=_jsonable))
+            write(sys.stdout, json.dumps(data, indent=2, sort_keys=False, default=_jsonable) + "\n")
             return
         if text is None:
             text = render(data)
         if isinstance(text, list):
             text = "\n".join(text)
-        print(text)
+        write(sys.stdout, text + "\n")
+
+
+def write(stream: TextIO, text: str) -> None:
+    """Write and flush `text`; a reader that has gone away silences the stream instead of failing."""
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        silence(stream)
+
+
+class QuietStream:
+    """A text stream (sys.stdout, sys.stderr) whose writes and flushes take a reader that has gone away as
+    the end of reading, not as a failure; everything else is the stream's own. `coop` puts its output streams
+    behind it, so click's messages and any print are covered too."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            silence(self._stream)
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            silence(self._stream)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def silence(stream: TextIO) -> None:
+    """Point `stream` at the null device: what is still buffered, or written later (click's messages, the
+    interpreter's last flush), goes nowhere instead of raising BrokenPipeError again."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, stream.fileno())
+        finally:
+            os.close(null)
 
 
 def _jsonable(value: Any) -> Any:

@@ -287,8 +287,9 @@ def _header(audit: dict) -> str:
     block, when = audit.get("block"), tabular.iso_time(audit.get("block_time")) or "-"
     return (
         f"<header>\n<h1>Audit of {_e(coop.get('name', 'the cooperative'))}</h1>\n"
-        f'<p class="lead">From the chain alone: chain {_e(coop.get("chain_id"))}, '
-        f"state at block {_e(_int(block))} ({_e(when)}).</p>\n</header>"
+        f'<p class="lead">From the chain alone: chain {_e(coop.get("chain_id"))}'
+        + (f" read at <code>{_e(coop['rpc_url'])}</code>" if coop.get("rpc_url") else "")
+        + f", state at block {_e(_int(block))} ({_e(when)}).</p>\n</header>"
     )
 
 
@@ -335,7 +336,11 @@ def _summary(audit: dict) -> str:
     minted, burned = _token_volume(audit, "mint"), _token_volume(audit, "burn")
     facts = [
         ("Cooperative", _e(coop.get("name"))),
-        ("Chain", _e(coop.get("chain_id"))),
+        (
+            "Chain",
+            _e(coop.get("chain_id"))
+            + (f" at <code>{_e(coop['rpc_url'])}</code>" if coop.get("rpc_url") else ""),
+        ),
         (
             "Created",
             f"block {_e(_int(coop.get('created_block')))}, {_e(tabular.iso_time(coop.get('created_at')))}",

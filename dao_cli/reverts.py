@@ -3,36 +3,87 @@
 from __future__ import annotations
 
 import re
+import string
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from . import artifacts
+from .error_words import PANICS, WORDS
 
-# Words for the errors a member meets most; any other error is shown by its name and arguments.
-_WORDS = {
-    "NotActiveMember": "{0} is not an active member",
-    "NotAMember": "{0} is not a member",
-    "NoVotingRights": "{0} has no voting rights",
-    "ProxyLimitReached": "proxy {0} already carries {1} members",
-    "NoVote": "{1} has no vote on this proposal (not a member at its snapshot, or the vote is with a proxy)",
-    "AlreadyVoted": "{1} has already voted on this proposal",
-    "ProposerNotMember": "{0} is not a member and cannot propose",
-    "AlreadyMember": "{0} is already a member",
-    "ApplicationPending": "{0} already has a pending application",
-    "NoApplication": "{0} has no pending application",
-    "NotAdmittingBody": "{0} may not admit or reject applicants",
-    "WrongPayment": "wrong payment: expected {0} wei, got {1}",
-    "ExitNotDue": "the exit of {0} takes effect only after timestamp {1}",
-    "NoRefundClaim": "{0} has no refund claim",
-    "NoFunds": "the cooperative has no funds to pay refunds right now; the claim stays recorded",
-    "NothingDue": "{0} owes nothing on its shares",
-    "NotGovernance": "only a resolution of the cooperative may do this (caller {0})",
-    "GovernorNonexistentProposal": "no such proposal",
-    "OwnableUnauthorizedAccount": "only a resolution of the cooperative may do this (caller {0})",
-    "ExceededCap": "the token cap would be exceeded",
+#: The timelock's roles by their hash, for errors that name one.
+_ROLES = {
+    "0x" + "00" * 32: "admin",
+    "0xb09aa5aeb3702cfd50b6b62bc4532604938f21248a27a1d5ca736082b6819cc1": "proposer",
+    "0xd8aa0f3194971a2a116679f7c2090f6939c8d4e01a2a8d7e41d55e5351469e63": "executor",
+    "0xfd643c72710c63c0180259aba6b2d05451e3591a24e58b62239378085726f783": "canceller",
 }
 
 
-def explain(data: str | bytes | None) -> str:
+@dataclass(frozen=True)
+class Units:
+    """What amounts in an error are counted in: the cooperative's currency (shares are paid in it) and, for
+    the token's errors, the cooperative token."""
+
+    currency: tuple[str, int] = ("ETH", 18)
+    token: tuple[str, int] | None = None
+
+
+#: The units errors are worded in while a cooperative acts (`wording`); ETH without one.
+_UNITS: ContextVar[Units | None] = ContextVar("coopdao_error_units", default=None)
+
+
+@contextmanager
+def wording(units: Units) -> Iterator[None]:
+    """Word the errors explained inside this block in `units` (the cooperative's currency and token)."""
+    token = _UNITS.set(units)
+    try:
+        yield
+    finally:
+        _UNITS.reset(token)
+
+
+class _Words(string.Formatter):
+    """Fills a sentence of `error_words`: amounts, dates, durations, proposal ids and roles in words."""
+
+    def __init__(self, units: Units) -> None:
+        self.units = units
+
+    def format_field(self, value: Any, spec: str) -> str:
+        from .output import date
+        from .units import from_base_units
+
+        if spec == "amount":
+            symbol, decimals = self.units.currency
+            return f"{from_base_units(int(value), decimals)} {symbol}"
+        if spec == "token":
+            if self.units.token is None:
+                return f"{value} base units"
+            symbol, decimals = self.units.token
+            return f"{from_base_units(int(value), decimals)} {symbol}"
+        if spec == "date":
+            return date(int(value))
+        if spec == "seconds":
+            return _duration(int(value))
+        if spec == "proposal":
+            text = str(value)
+            return text if len(text) <= 12 else f"{text[:6]}…{text[-4:]}"
+        if spec == "role":
+            return _ROLES.get(str(value), str(value))
+        return super().format_field(value, spec)
+
+
+def _duration(seconds: int) -> str:
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
+def explain(data: str | bytes | None, units: Units | None = None) -> str:
     """One line for revert `data`: the custom error in words, a require message, or a panic."""
     from eth_abi import decode
 
@@ -45,19 +96,20 @@ def explain(data: str | bytes | None) -> str:
     if selector == bytes.fromhex("08c379a0"):
         return decode(["string"], body)[0]
     if selector == bytes.fromhex("4e487b71"):
-        return f"the contract panicked (code {decode(['uint256'], body)[0]:#x})"
+        code = decode(["uint256"], body)[0]
+        return PANICS.get(code, f"the contract stopped with an unknown panic ({code:#x}): nothing was done")
     known = artifacts.items_by_selector("error").get(selector)
     if known is None:
-        return f"the transaction reverted with unknown error 0x{selector.hex()}"
+        return f"the transaction reverted with error 0x{selector.hex()}, which the cooperative does not know"
     item = known[1]
     args = decode([artifacts.param_type(i) for i in item["inputs"]], body)
     if item["name"] == "GovernorUnexpectedProposalState":
         return _unexpected_state(args[1], args[2])
-    args = [_shown(a) for a in args]
-    template = _WORDS.get(item["name"])
+    shown = [_shown(a) for a in args]
+    template = WORDS.get(item["name"])
     if template:
-        return template.format(*args)
-    return f"{item['name']}({', '.join(str(a) for a in args)})"
+        return _Words(units or _UNITS.get() or Units()).format(template, *shown)
+    return f"{item['name']}({', '.join(str(a) for a in shown)})"
 
 
 _STATE_WORDS = {
@@ -86,7 +138,7 @@ def _unexpected_state(current: int, expected: bytes) -> str:
     return f"{words} (this needs it {' or '.join(wanted) or 'in another state'})"
 
 
-def explain_exception(exc: BaseException) -> str | None:
+def explain_exception(exc: BaseException, units: Units | None = None) -> str | None:
     """The revert explained, if `exc` is a web3 revert (custom error, require or panic); else None."""
     from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
 
@@ -94,10 +146,10 @@ def explain_exception(exc: BaseException) -> str | None:
     if isinstance(data, dict):  # Ganache: {"result": "0x<revert data>", "message": "revert", ...}
         data = data.get("result") or data.get("data")
     if isinstance(exc, (ContractCustomError, ContractPanicError)) and isinstance(data, str):
-        return explain(data)
+        return explain(data, units)
     if isinstance(exc, ContractLogicError):
         if isinstance(data, str) and re.fullmatch(r"0x[0-9a-fA-F]*", data) and len(data) >= 10:
-            return explain(data)
+            return explain(data, units)
         message = str(exc.message or exc)
         return message.removeprefix("execution reverted: ")
     return None

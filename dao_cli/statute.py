@@ -7,6 +7,7 @@ field here, and every check gives a one-line reason a founder can act on.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -258,6 +259,24 @@ def _month_day(value: Any) -> tuple[int, int]:
 TEMPLATE = Path(__file__).resolve().parent / "statute_template.yaml"
 
 
+#: legal forms at the end of a cooperative's name, left out of its token's name
+_LEGAL_FORMS = re.compile(
+    r"[\s,]+(eG|e\.\s?G\.|eGmbH|eingetragene Genossenschaft|Genossenschaft|Co-?op(erative)?"
+    r"|Ltd\.?|Inc\.?|SCE)$",
+    re.I,
+)
+
+
+def token_names(name: str) -> tuple[str, str]:
+    """A token name and symbol from a cooperative's name: "Bäckerei Süd eG" -> ("Bäckerei Süd Token",
+    "BAEC"), from its words without the legal form; the symbol is four letters, umlauts spelled out."""
+    from .addressbook import slug
+
+    base = _LEGAL_FORMS.sub("", name.strip()).strip() or name.strip() or "Cooperative"
+    letters = re.sub(r"[^a-z]", "", slug(base)).upper()
+    return f"{base} Token", (letters[:4] or "COOP")
+
+
 def statute_template(name: str, founders: list[str], board: str | None = None) -> str:
     """A commented statute file with the law's defaults, for `name` with these founders (the first one is the
     board unless `board` is given): what `coop init` writes and the demo deploys."""
@@ -265,7 +284,14 @@ def statute_template(name: str, founders: list[str], board: str | None = None) -
 
     lines = "\n".join(f"  - {json.dumps(f)}" for f in founders) or "  []  # at least three addresses"
     chosen = board or (founders[0] if founders else "")
-    return TEMPLATE.read_text().format(name=name, founders=lines, board=json.dumps(chosen))
+    token, symbol = token_names(name)
+    return TEMPLATE.read_text().format(
+        name=name,
+        founders=lines,
+        board=json.dumps(chosen),
+        token_name=json.dumps(token, ensure_ascii=False),
+        token_symbol=symbol,
+    )
 
 
 def sample_statute(name: str, founders: list[str], board: str | None = None) -> Statute:

@@ -116,6 +116,21 @@ def _number(contract: str, function: str, what: str) -> Callable[[Cooperative, s
     return lambda coop, value: coop.encode(contract, function, _whole(value, what))
 
 
+def _quorum(coop: Cooperative, value: str) -> Action:
+    # the governor's settings run only inside an execution, so they are checked here, not simulated
+    percent = _whole(value, "quorum percent")
+    if not 1 <= percent <= 100:
+        raise CoopError(f"quorum percent: a share of the members from 1 to 100, got {percent}")
+    return coop.encode("governor", "updateQuorumNumerator", percent)
+
+
+def _voting_period(coop: Cooperative, value: str) -> Action:
+    seconds = parse_duration(value, "voting period")
+    if seconds < 1:
+        raise CoopError("voting period: at least one second")
+    return coop.encode("governor", "setVotingPeriod", seconds)
+
+
 #: The statute parameters a resolution can change: name -> (what the value is, how the call is built).
 PARAMETERS: dict[str, tuple[str, Callable[[Cooperative, str], Action]]] = {
     "share-price": ("amount in the share currency", _share_price),
@@ -128,8 +143,8 @@ PARAMETERS: dict[str, tuple[str, Callable[[Cooperative, str], Action]]] = {
     "max-proxy-principals": ("1 or 2", _number("membership", "setMaxPrincipals", "proxy principals")),
     "board": ("address", lambda coop, v: coop.encode("membership", "setBoard", checked_address(v, "board"))),
     "voting-delay": ("duration, e.g. '1 day'", _seconds("governor", "setVotingDelay", "voting delay")),
-    "voting-period": ("duration, e.g. '7 days'", _seconds("governor", "setVotingPeriod", "voting period")),
-    "quorum-percent": ("percent, 0 to 100", _number("governor", "updateQuorumNumerator", "quorum percent")),
+    "voting-period": ("duration, e.g. '7 days'", _voting_period),
+    "quorum-percent": ("percent, 1 to 100", _quorum),
     "timelock-delay": ("duration, e.g. '2 days'", _seconds("timelock", "updateDelay", "timelock delay")),
 }
 

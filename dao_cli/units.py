@@ -43,8 +43,15 @@ def to_base_units(value: object, decimals: int = 18, what: str = "amount") -> in
     """Base units (wei) from a human amount: "1.5" with 18 decimals is 1.5 * 10**18."""
     if isinstance(value, bool):
         raise CoopError(f"{what}: expected a number, got {value!r}")
+    text = str(value).strip()
+    if isinstance(value, str) and re.fullmatch(r"[+-]?\d*\.?\d*[eE][+-]?\d+", text):
+        # 1e18 as an amount of coins is a billion billion of them: always a slip for base units
+        raise CoopError(
+            f"{what}: write the amount in full, not as {text!r} (that would be {Decimal(text):f} whole coins "
+            "or tokens); amounts in base units (wei) take --raw"
+        )
     try:
-        amount = Decimal(str(value).strip())
+        amount = Decimal(text)
     except InvalidOperation:
         raise CoopError(f"{what}: expected a number, got {value!r}") from None
     if not amount.is_finite() or amount < 0:
@@ -59,3 +66,9 @@ def from_base_units(amount: int, decimals: int = 18) -> str:
     """A human amount from base units, without trailing zeros: 1500000000000000000 -> "1.5"."""
     text = format(Decimal(amount).scaleb(-decimals), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fee_bound(wei: int) -> str:
+    """An upper bound of a fee in ETH, to 6 decimals (rounded up, as it is a bound)."""
+    step = 10**12
+    return from_base_units(-(-wei // step) * step)

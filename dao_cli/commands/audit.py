@@ -27,12 +27,12 @@ class Session:
 
         self.ctx = ctx
         self.w3 = ctx.w3
-        self.reader = ChainReader(ctx.url(), use_cache=use_cache)
+        self.reader = ChainReader(ctx.url(), use_cache=use_cache, timeout=ctx.timeout)
         self.progress = ProgressBar("reading the history", quiet=ctx.quiet or ctx.json_mode)
         if address:
             from ..audit import locate
 
-            self.deployment = locate(self.w3, address)
+            self.deployment = locate(self.w3, self.reader, address)
             self.name = (
                 self.w3.eth.contract(address=self.deployment.governor, abi=_abi("CoopGovernor"))
                 .functions.name()
@@ -41,6 +41,8 @@ class Session:
         else:
             coop = ctx.cooperative()
             self.deployment, self.name = coop.deployment, coop.governor.functions.name().call()
+        # the chain read is named every time: the same addresses exist on every fresh local chain
+        ctx.out.say(f"auditing {self.name} on chain {self.deployment.chain_id} at {ctx.url()}")
 
     def events(self, to_block: int | None = None) -> list[dict[str, Any]]:
         from ..audit import load_events
@@ -49,9 +51,9 @@ class Session:
             return load_events(self.reader, self.deployment, to_block, self.progress)
 
     def books(self, block: int) -> Any:
-        from ..audit import initial_share_price, replay
+        from ..audit import replay
 
-        return replay(self.deployment, self.events(block), initial_share_price(self.w3, self.deployment))
+        return replay(self.deployment, self.events(block))
 
     def units(self) -> dict[str, Any]:
         """The currency and token units the tables show amounts in."""
@@ -66,16 +68,17 @@ def _abi(name: str) -> list[dict[str, Any]]:
     return artifacts.abi(name)
 
 
-def audit_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options every audit command takes."""
-    command = click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="table",
-        show_default=True,
-        help="Output format.",
-    )(command)
+def audit_options(command: Callable[..., Any], formats: bool = True) -> Callable[..., Any]:
+    """The options every audit command takes (`--format` where it prints a table)."""
+    if formats:
+        command = click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default="table",
+            show_default=True,
+            help="Output format.",
+        )(command)
     command = click.option("--no-cache", is_flag=True, help="Read everything from the chain again.")(command)
     command = click.option(
         "--address",
@@ -211,21 +214,33 @@ def verify(ctx: AppContext, address: str | None, no_cache: bool, fmt: str) -> No
         raise CoopError(f"{len(failed)} of {len(result['findings'])} checks failed: {failed[0]['message']}")
 
 
+def _report_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    return audit_options(command, formats=False)
+
+
 @audit.command()
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write.")
 @click.option("--at", metavar="BLOCK|DATE", help="The books as they stood at a block or a date (UTC).")
-@audit_options
-def report(
-    ctx: AppContext, out_dir: str, at: str | None, address: str | None, no_cache: bool, fmt: str
-) -> None:
+@_report_options
+def report(ctx: AppContext, out_dir: str, at: str | None, address: str | None, no_cache: bool) -> None:
     """Write a self-contained HTML report (charts, member list, capital, minutes, treasury, checks) and the
     CSV and JSON files it was made from."""
     from pathlib import Path
 
     from ..report import write_report
 
+    try:  # before reading the chain: a folder that cannot be written fails at once
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        probe = Path(out_dir) / ".coopdao-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise CoopError(f"cannot write the report to {out_dir}: {exc.strerror or exc}") from None
     result = _full(ctx, address, no_cache, at)
-    index = write_report(result, Path(out_dir))
+    try:
+        index = write_report(result, Path(out_dir))
+    except OSError as exc:
+        raise CoopError(f"cannot write the report to {out_dir}: {exc.strerror or exc}") from None
     failed = sum(1 for f in result["findings"] if not f["ok"])
     ctx.out.result(
         {"report": str(index), "block": result["block"], "failed_checks": failed},

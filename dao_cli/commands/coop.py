@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,8 +13,9 @@ from ..errors import CoopError
 
 
 def _slug(name: str) -> str:
-    """The address book's name for a cooperative: "Solarpark Nord eG" -> solarpark-nord-eg."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "coop"
+    from ..addressbook import slug
+
+    return slug(name)
 
 
 @click.command()
@@ -39,13 +40,32 @@ def init(
         raise CoopError(f"{path} exists; use --force to overwrite it")
     chosen = [checked_address(f, "founder") for f in founders]
     if not chosen and ctx.local_kind:
-        chosen = list(ctx.w3.eth.accounts[1:4])
+        from ..node import dev_addresses
+
+        chosen = dev_addresses(4)[1:4]  # no chain needed to name them
     text = statute_template(name, chosen, checked_address(board, "board") if board else None)
     target.write_text(text)
     ctx.out.result(
         {"path": str(target), "name": name, "founders": chosen},
         [f"wrote {target}: edit it, then `coop deploy {target}`"],
     )
+
+
+def _show_plan(ctx: AppContext, steps: list[Any]) -> None:
+    """Each transaction a deployment sends, with its gas and fee bounds, and their sum."""
+    from ..units import fee_bound
+
+    known = [step for step in steps if not isinstance(step, str)]
+    for number, step in enumerate(steps, start=1):
+        if isinstance(step, str):
+            ctx.out.say(f"  {number}. {step}: its gas is known once the factory exists")
+            continue
+        bound = f"gas at most {step.gas:,} (fee at most {fee_bound(step.max_fee)} ETH)"
+        ctx.out.say(f"  {number}. {step.description}: {bound}")
+    if len(known) > 1:
+        gas, fee = sum(s.gas for s in known), sum(s.max_fee for s in known)
+        rest = ", and the last" if len(known) < len(steps) else ""
+        ctx.out.say(f"  in all at most {gas:,} gas (fee at most {fee_bound(fee)} ETH){rest}")
 
 
 @click.command()
@@ -65,7 +85,7 @@ def deploy(ctx: AppContext, statute_path: str, name: str | None, factory: str | 
     """
     from ..addressbook import AddressBook
     from ..calls import checked_address
-    from ..deploy import create_cooperative, deploy_factory
+    from ..deploy import create_cooperative, deploy_factory, plan
     from ..statute import load_statute
 
     statute = load_statute(statute_path)
@@ -81,13 +101,20 @@ def deploy(ctx: AppContext, statute_path: str, name: str | None, factory: str | 
     factory = checked_address(factory, "factory") if factory else book.factory(chain_id)
     if factory and not w3.eth.get_code(factory):
         factory = None  # a local chain that was reset: deploy a new one
-    steps = "create the cooperative" if factory else "deploy the factory (5 transactions), then create it"
     resumed = book.journal(chain_id, "factory").steps() or book.journal(chain_id, scope).steps()
-    ctx.out.say(
-        f"{statute.name!r} as {name!r} on chain {chain_id}: {steps}"
-        + (" (resuming an interrupted deployment)" if resumed else "")
+    steps = plan(w3, sender, factory, statute)
+    what = (
+        "create the cooperative"
+        if factory
+        else f"deploy the factory, then create it: {len(steps)} transactions"
     )
-    if not ctx.confirm("deploy?"):
+    ctx.out.say(
+        f"{statute.name!r} as {name!r} on chain {chain_id} ({ctx.url()}), from {sender.address}: {what}"
+        + (" (resuming an interrupted deployment: what was sent is not sent again)" if resumed else "")
+    )
+    if not ctx.yes:  # the plan to decide on; with --yes each transaction's review follows anyway
+        _show_plan(ctx, steps)
+    if not ctx.confirm(f"send {'these' if len(steps) > 1 else 'this'} {len(steps)} transaction(s)?"):
         # a dry run simulates the first transaction it would send
         if factory:
             create_cooperative(w3, sender, factory, statute, review=ctx.review)
@@ -106,6 +133,7 @@ def deploy(ctx: AppContext, statute_path: str, name: str | None, factory: str | 
         w3, sender, factory, statute, ctx.review, ctx.on_sent, journal=book.journal(chain_id, scope)
     )
     entry = {**deployment.as_json(), "name": statute.name, "statute": str(Path(statute_path).resolve())}
+    ctx.chain_saved()  # a resumed deployment's receipts came from the chain, not from a send just now
     book.add_coop(name, entry)
     book.clear_journal(chain_id, scope)
     lines = [
@@ -204,12 +232,16 @@ def add(ctx: AppContext, name: str, deployment_file: click.utils.LazyFile) -> No
     if deployment.chain_id != chain_id:
         raise CoopError(f"the deployment is on chain {deployment.chain_id}, the node is chain {chain_id}")
     coop = Cooperative(ctx.w3, deployment)
-    for role in ("membership", "token", "governor", "timelock"):
+    from ..deploy import ROLES
+
+    for role in ROLES:
         if not ctx.w3.eth.get_code(getattr(deployment, role)):
             raise CoopError(f"no contract at the {role} address {getattr(deployment, role)}")
     try:
         linked = (
-            coop.governor.functions.token().call() == deployment.membership
+            coop.governor.functions.token().call() == deployment.votes
+            and coop.votes.functions.register().call() == deployment.membership
+            and coop.membership.functions.votes().call() == deployment.votes
             and coop.governor.functions.timelock().call() == deployment.timelock
             and coop.token.functions.owner().call() == deployment.timelock
             and coop.membership.functions.governance().call() == deployment.timelock
@@ -217,7 +249,7 @@ def add(ctx: AppContext, name: str, deployment_file: click.utils.LazyFile) -> No
     except Exception:  # a contract that does not answer as its role would
         linked = False
     if not linked:
-        raise CoopError("these four contracts do not belong to one cooperative")
+        raise CoopError("these five contracts do not belong to one cooperative")
     title = coop.governor.functions.name().call()
     book.add_coop(name, {**deployment.as_json(), "name": title})
     ctx.out.result({**deployment.as_json(), "name": name}, [f"added {title!r} as {name!r}"])

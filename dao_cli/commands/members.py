@@ -75,10 +75,20 @@ def admit(ctx: AppContext, applicant: str) -> None:
 @click.argument("applicant")
 @click.pass_obj
 def reject(ctx: AppContext, applicant: str) -> None:
-    """Reject an applicant; the escrow goes back to them."""
+    """Reject an applicant; the escrow is held for them to collect (`coop member collect-escrow`)."""
     coop = ctx.cooperative()
     who = _address(applicant, "applicant")
-    ctx.transacted(coop.reject(ctx.sender(), who), f"{who} rejected", coop.names())
+    ctx.transacted(
+        coop.reject(ctx.sender(), who), f"{who} rejected; the escrow is theirs to collect", coop.names()
+    )
+
+
+@member.command(name="collect-escrow")
+@click.pass_obj
+def collect_escrow(ctx: AppContext) -> None:
+    """Collect the escrow of your rejected application."""
+    coop = ctx.cooperative()
+    ctx.transacted(coop.collect_escrow(ctx.sender()), "escrow collected", coop.names())
 
 
 @member.command(name="pay-in")
@@ -98,15 +108,59 @@ def buy_shares(ctx: AppContext, shares: int) -> None:
     ctx.transacted(coop.buy_shares(ctx.sender(), _shares(shares)), f"{shares} share(s) bought", coop.names())
 
 
+@member.command()
+@click.argument("giver")
+@click.option("--shares", type=int, required=True, help="How many shares you agree to take.")
+@click.option(
+    "--sign-only", is_flag=True, help="Print an EIP-712 signed agreement for the giver; send nothing."
+)
+@click.pass_obj
+def consent(ctx: AppContext, giver: str, shares: int, sign_only: bool) -> None:
+    """Agree to take shares from GIVER (GenG §76: a transfer needs the receiver's agreement), with the
+    paid-in capital they carry now."""
+    import json
+
+    coop = ctx.cooperative()
+    sender = ctx.sender()
+    who = _address(giver, "giver")
+    if sign_only:
+        signed = coop.sign_transfer_consent(sender, who, _shares(shares))
+        ctx.out.say(
+            f"agreement of {sender.address}: {who} sends it with `coop member transfer-shares --consent FILE`"
+        )
+        ctx.out.result(signed, json.dumps(signed, indent=2))
+        return
+    receipt = coop.consent_to_transfer(sender, who, _shares(shares))
+    ctx.transacted(receipt, f"you agree to take {shares} share(s) from {who}", coop.names())
+
+
 @member.command(name="transfer-shares")
 @click.argument("to")
 @click.option("--shares", type=int, required=True, help="How many shares to transfer.")
+@click.option(
+    "--consent",
+    "consent_file",
+    type=click.File("r"),
+    help="The receiver's signed agreement (`coop member consent --sign-only`), instead of one on chain.",
+)
 @click.pass_obj
-def transfer_shares(ctx: AppContext, to: str, shares: int) -> None:
-    """Transfer shares to another member (if the statute allows it)."""
+def transfer_shares(ctx: AppContext, to: str, shares: int, consent_file: Any) -> None:
+    """Transfer shares to another member who has agreed to take them (if the statute allows transfers)."""
+    import json
+
     coop = ctx.cooperative()
     who = _address(to, "recipient")
-    receipt = coop.transfer_shares(ctx.sender(), who, _shares(shares))
+    signed = None
+    if consent_file is not None:
+        try:
+            signed = json.load(consent_file)
+        except ValueError:
+            raise CoopError(
+                f"{consent_file.name}: not JSON (expected what `coop member consent --sign-only` prints)"
+            ) from None
+        if not isinstance(signed, dict):
+            raise CoopError(f"{consent_file.name}: not a signed agreement")
+    receipt = coop.transfer_shares(ctx.sender(), who, _shares(shares), signed)
     ctx.transacted(receipt, f"{shares} share(s) transferred to {who}", coop.names())
 
 
@@ -160,6 +214,17 @@ def proxy_revoke(ctx: AppContext) -> None:
     ctx.transacted(coop.revoke_proxy(ctx.sender()), "proxy revoked: you carry your own vote", coop.names())
 
 
+@proxy.command(name="resign")
+@click.argument("principal")
+@click.pass_obj
+def proxy_resign(ctx: AppContext, principal: str) -> None:
+    """As proxy, give up (or decline) carrying PRINCIPAL's vote: it is theirs again."""
+    coop = ctx.cooperative()
+    who = _address(principal, "principal")
+    receipt = coop.resign_as_proxy(ctx.sender(), who)
+    ctx.transacted(receipt, f"you no longer carry the vote of {who}", coop.names())
+
+
 @member.command(name="list")
 @click.option(
     "--all", "include_former", is_flag=True, help="Include members who have exited or were excluded."
@@ -200,7 +265,7 @@ def show(ctx: AppContext, address: str) -> None:
         lines.append(f"  {key.replace('_', ' '):<14} {_plain(entry[key])}")
     lines.append(f"  joined         {date(entry['joined_at'])}")
     lines.append(f"  exit           {date(entry['exit_at'])}")
-    for key in ("paid", "due", "refund_claim"):
+    for key in ("paid", "due", "refund_claim", "returned_escrow"):
         lines.append(f"  {key.replace('_', ' '):<14} {_amount(entry[key], decimals, unit)}")
     if entry["application"]:
         app = entry["application"]

@@ -109,12 +109,56 @@ def advance(app: AppContext, duration: str) -> None:
 
     seconds = parse_duration(duration, "duration")
     local = _node(app)
-    w3 = connect(local.ensure_running(app.out.say))
+    url = local.ensure_running(app.out.say)
+    w3 = connect(url, timeout=app.timeout, notify=app.out.say)
     timestamp = advance_time(w3, seconds)
+    local.save_state(url)  # the clock stays moved on even if the node is killed next
     app.out.result(
         {"kind": local.kind.name, "advanced": seconds, "timestamp": timestamp},
         f"local {local.kind.name}: the clock now reads {date(timestamp)}",
     )
+
+
+@node.command()
+@click.pass_obj
+def install(app: AppContext) -> None:
+    """Install the local chain into your data folder with npm (for a `pip install` of coop alone, where no
+    checkout's node_modules has it)."""
+    from ..node import find_binary, install_binary
+
+    local = _node(app)
+    try:
+        found = find_binary(local.kind)
+        app.out.result({"kind": local.kind.name, "binary": found, "installed": False}, f"{found} is there")
+        return
+    except CoopError:
+        pass
+    binary = install_binary(local.kind, app.out.say)
+    app.out.result({"kind": local.kind.name, "binary": binary, "installed": True}, f"installed {binary}")
+
+
+@node.command()
+@click.argument("address")
+@click.argument("amount", default="10")
+@click.pass_obj
+def fund(app: AppContext, address: str, amount: str) -> None:
+    """Give ADDRESS AMOUNT (default 10) of the local chain's test coin, from development account 0: a new
+    keystore account has none to pay its gas with."""
+    from ..calls import checked_address
+    from ..outbox import Outbox
+    from ..transact import Payment, Sender, send
+    from ..units import from_base_units, to_base_units
+
+    local = _node(app)
+    who = checked_address(address, "address")
+    value = to_base_units(amount, 18, "amount")
+    if value <= 0:
+        raise CoopError("the amount must be more than 0")
+    url = local.ensure_running(app.out.say)
+    w3 = app.w3
+    giver = Sender(w3.eth.accounts[0]).keeping(Outbox())
+    receipt = send(w3, giver, Payment(w3, who), value=value, review=app.review, on_sent=app.on_sent)
+    app.transacted(receipt, f"{who} received {from_base_units(value)} ETH of test coin on {url}")
 
 
 COMMANDS = [node]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -68,8 +69,16 @@ def _submit(
             raise CoopError(f"cannot read the description: {exc.strerror}: {description[1:]}") from None
     text = f"# {title.strip()}\n\n{description.strip()}".strip() if description.strip() else title.strip()
     actions = build(coop)
+    warnings = coop.preflight(actions)  # a call that can never work is refused here, before any vote
     needed = coop.derived_kind(actions)
     ctx.out.say(f"  kind     {kind or needed} (the calls need at least {needed})")
+    for warning in warnings:
+        ctx.out.say(f"  warning  {warning}")
+    if warnings and not (ctx.yes or ctx.dry_run):
+        if not sys.stdin.isatty():
+            raise CoopError("the resolution may fail when executed (see the warning): run again with --yes")
+        if not click.confirm("  propose it all the same?", default=False, err=True):
+            raise click.exceptions.Abort()
     sender = ctx.sender()
     proposal_id = coop.propose(sender, actions, text, kind)
     if proposal_id is None:
