@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from brownie import accounts, chain, web3
+from brownie import CoopGovernor, accounts, chain, web3
+from conftest import reverts
 
 DAY = 86400
 ETHER = 10**18
@@ -52,10 +53,22 @@ def one_line_error(result, words):
 # --------------------------------------------------------------------------- founding
 
 
+def test_a_name_with_umlauts_keeps_its_letters_and_names_the_token(run_coop, tmp_path):
+    path = tmp_path / "statute.yaml"
+    run_coop("init", path, "--name", "Bäckerei Süd eG", *founder_options())
+    text = path.read_text()
+    assert 'name: "Bäckerei Süd Token"' in text and "symbol: BAEC" in text
+    deployed = run_coop("-a", "dev:0", "--yes", "--json", "deploy", path).json()
+    assert deployed["name"] == "baeckerei-sued-eg"
+    # the display name chooses it too
+    shown = run_coop("--json", "--coop", "Bäckerei Süd eG", "info").json()
+    assert (shown["name"], shown["token"]["symbol"]) == ("Bäckerei Süd eG", "BAEC")
+
+
 def test_deploy_prints_the_stable_json_shape_and_records_the_cooperative(run_coop, statute_file):
     result = run_coop("-a", "dev:0", "--yes", "--json", "deploy", statute_file).json()
     assert result["chain_id"] == web3.eth.chain_id
-    assert set(result["coop"]) == {"membership", "token", "governor", "timelock"}
+    assert set(result["coop"]) == {"membership", "votes", "token", "governor", "timelock"}
     assert result["name"] == "solarpark-nord-eg"
     for address in result["coop"].values():
         assert web3.eth.get_code(address)
@@ -130,8 +143,8 @@ def test_an_interrupted_deployment_resumes_without_duplicates(run_coop, statute_
 
     result = run_coop("-a", "dev:0", "--yes", "--json", "deploy", statute_file)
     assert "resuming an interrupted deployment" in result.stderr
-    # 4 implementations + the factory + the cooperative: six transactions in all, none sent twice
-    assert web3.eth.get_transaction_count(accounts[0].address) == nonce + 6
+    # 5 implementations + the factory + the cooperative: seven transactions in all, none sent twice
+    assert web3.eth.get_transaction_count(accounts[0].address) == nonce + 7
     assert run_coop("--json", "info").json()["members"]["count"] == 3
 
 
@@ -193,7 +206,8 @@ def test_reverts_are_explained_in_words(founded):
     one_line_error(founded(5, "member", "admit", accounts[6].address, expect=1), "may not admit or reject")
     one_line_error(founded(6, "member", "notice", expect=1), f"{accounts[6].address} is not an active member")
     one_line_error(
-        founded(5, "member", "apply", "--shares", "99", expect=1), "ShareCountOutOfRange(99, 1, 20)"
+        founded(5, "member", "apply", "--shares", "99", expect=1),
+        "99 shares is outside the statute's limits of 1 to 20 per member",
     )
 
 
@@ -244,16 +258,48 @@ def test_a_member_joins_buys_appoints_a_proxy_and_leaves(founded, run_coop, tmp_
     assert (entry["status"], entry["shares"], entry["paid"], entry["votes"]) == ("active", 2, ETHER, 1)
 
     founded(5, "member", "buy-shares", "--shares", "3")
+    # a transfer needs the receiver's agreement (GenG §76): without it, nothing is sent
+    one_line_error(
+        founded(5, "member", "transfer-shares", accounts[1].address, "--shares", "1", expect=1),
+        "has not agreed to take 1 share(s)",
+    )
+    founded(1, "member", "consent", applicant, "--shares", "1")
     founded(5, "member", "transfer-shares", accounts[1].address, "--shares", "1")
     assert run_coop("--json", "member", "show", applicant).json()["shares"] == 4
+    # or by a signed agreement the giver sends along
+    signed = founded(2, "--json", "member", "consent", applicant, "--shares", "1", "--sign-only").json()
+    consent = tmp_path / "consent.json"
+    consent.write_text(json.dumps(signed))
+    founded(5, "member", "transfer-shares", accounts[2].address, "--shares", "1", "--consent", consent)
+    assert run_coop("--json", "member", "show", accounts[2].address).json()["shares"] == 2
+    one_line_error(  # one use only: the receiver's nonce moved on
+        founded(
+            5,
+            "member",
+            "transfer-shares",
+            accounts[2].address,
+            "--shares",
+            "1",
+            "--consent",
+            consent,
+            expect=1,
+        ),
+        "or has been used already",
+    )
 
     founded(5, "member", "proxy", "set", accounts[1].address)
     assert run_coop("--json", "member", "show", accounts[1].address).json()["votes"] == 2
     founded(2, "member", "proxy", "set", accounts[1].address)
     one_line_error(
-        founded(3, "member", "proxy", "set", accounts[1].address, expect=1), "already carries 2 members"
+        founded(3, "member", "proxy", "set", accounts[1].address, expect=1), "already carries 2 member(s)"
     )
     founded(5, "member", "proxy", "revoke")
+    # what changes nothing is refused before it is sent
+    one_line_error(founded(5, "member", "proxy", "revoke", expect=1), "carries its own vote already")
+    one_line_error(
+        founded(2, "member", "proxy", "set", accounts[1].address, expect=1),
+        f"{accounts[1].address} carries the vote of {accounts[2].address} already",
+    )
     assert run_coop("--json", "member", "show", applicant).json()["proxy"] is None
 
     founded(5, "member", "notice")
@@ -263,20 +309,23 @@ def test_a_member_joins_buys_appoints_a_proxy_and_leaves(founded, run_coop, tmp_
     chain.mine()
     founded(6, "member", "exit", applicant)
     entry = run_coop("--json", "member", "show", applicant).json()
-    assert (entry["status"], entry["refund_claim"]) == ("exited", 2 * ETHER)
+    assert (entry["status"], entry["refund_claim"]) == ("exited", 3 * ETHER // 2)
     before = web3.eth.get_balance(applicant)
     claimed = founded(5, "--json", "member", "claim-refund")
-    assert web3.eth.get_balance(applicant) - before == 2 * ETHER - paid_gas(claimed)
+    assert web3.eth.get_balance(applicant) - before == 3 * ETHER // 2 - paid_gas(claimed)
     members = run_coop("--json", "member", "list").json()
     assert applicant not in [m["address"] for m in members]
     assert applicant in [m["address"] for m in run_coop("--json", "member", "list", "--all").json()]
 
 
-def test_a_rejected_applicant_gets_the_escrow_back(founded):
+def test_a_rejected_applicant_collects_the_escrow(founded, run_coop):
     before = web3.eth.get_balance(accounts[6].address)
     applied = founded(6, "--json", "member", "apply", "--shares", "1")
     founded(1, "member", "reject", accounts[6].address)
-    assert web3.eth.get_balance(accounts[6].address) == before - paid_gas(applied)
+    assert run_coop("--json", "member", "show", accounts[6].address).json()["returned_escrow"] == ETHER // 2
+    collected = founded(6, "--json", "member", "collect-escrow")
+    assert web3.eth.get_balance(accounts[6].address) == before - paid_gas(applied) - paid_gas(collected)
+    one_line_error(founded(6, "member", "collect-escrow", expect=1), "no escrow of a rejected application")
 
 
 # --------------------------------------------------------------------------- resolutions
@@ -312,8 +361,21 @@ def test_a_payment_from_the_treasury_is_proposed_voted_and_executed(founded, run
     ballot_file.write_text(json.dumps(ballot))
     block = web3.eth.block_number
     assert web3.eth.block_number == block  # signing sent nothing
+    # an edited field is refused before anything is sent: each is checked against the chain it goes to
+    for field, value, words in (
+        ("chain_id", 5, "the ballot is for chain 5"),
+        ("governor", accounts[8].address, "not this cooperative's"),
+        ("support", "for", "it was edited after signing"),
+        ("voter", accounts[3].address, f"the ballot is not signed by {accounts[3].address}"),
+        ("proposal_id", "12345", "no proposal 12345"),
+    ):
+        edited = tmp_path / f"edited-{field}.json"
+        edited.write_text(json.dumps({**ballot, field: value}))
+        one_line_error(founded(7, "relay", edited, expect=1), words)
+    assert web3.eth.block_number == block
     founded(7, "relay", ballot_file)
-    one_line_error(founded(7, "relay", ballot_file, expect=1), "")  # a ballot counts once
+    # a ballot counts once: its nonce is used
+    one_line_error(founded(7, "relay", ballot_file, expect=1), "it was used already")
     founded(3, "vote", created["id"], "abstain")
     one_line_error(founded(6, "vote", "1", "for", expect=1), "has no vote on this proposal")
 
@@ -332,7 +394,8 @@ def test_a_payment_from_the_treasury_is_proposed_voted_and_executed(founded, run
 
 def test_a_resolution_runs_to_execution_and_mints_tokens(founded, run_coop):
     funded = founded(0, "--json", "fund", "5").json()
-    assert funded["events"] == []  # the timelock takes coin silently
+    [received] = funded["events"]  # the treasury records what it receives
+    assert (received["event"], received["args"]["amount"]) == ("FundsReceived", 5 * ETHER)
     assert run_coop("--json", "info").json()["treasury"]["coin"] == 5 * ETHER
     one_line_error(founded(0, "fund", "0", expect=1), "more than 0")
     founded(1, "propose", "pay", accounts[8].address, "2", "--title", "Garden")
@@ -347,7 +410,9 @@ def test_a_resolution_runs_to_execution_and_mints_tokens(founded, run_coop):
     assert [p["number"] for p in listed] == [1, 2]
     founded(4, "queue", "1")
     founded(4, "queue", "2")
-    one_line_error(founded(4, "execute", "1", expect=1), "")  # the timelock delay has not passed
+    one_line_error(
+        founded(4, "execute", "1", expect=1), "not ready in the timelock"
+    )  # its delay has not passed
     chain.sleep(2 * DAY + 1)
     chain.mine()
     before = web3.eth.get_balance(accounts[8].address)
@@ -359,12 +424,13 @@ def test_a_resolution_runs_to_execution_and_mints_tokens(founded, run_coop):
 
     # the token: balance, transfer and approve
     balance = founded(1, "--json", "token", "balance").json()
-    assert balance["balance"] == 100 * ETHER and balance["symbol"] == "SOLT"
+    assert balance["balance"] == 100 * ETHER and balance["symbol"] == "SOLA"
     founded(1, "token", "transfer", accounts[5].address, "2.5")
     assert founded(1, "--json", "token", "balance", accounts[5].address).json()["balance"] == 25 * ETHER // 10
     founded(1, "token", "approve", accounts[6].address, "1", "--raw")
     one_line_error(
-        founded(5, "token", "transfer", accounts[1].address, "3", expect=1), "ERC20InsufficientBalance"
+        founded(5, "token", "transfer", accounts[1].address, "3", expect=1),
+        "holds 2.5 SOLA, less than the 3 SOLA",
     )
 
 
@@ -381,13 +447,63 @@ def test_a_statute_change_needs_three_quarters(founded, run_coop):
         2, "--json", "propose", "pay", accounts[8].address, "0", "--title", "x", "--kind", "new-duties"
     )
     assert stricter.json()["required_majority"] == "9/10"
+    # the kind and the proposer are bound to the proposal: a copy sent first by another member, with the
+    # same calls and the same words, can neither strip the kind nor take the proposer's place
+    shown = run_coop("--json", "proposal", "show", "2").json()
+    assert (shown["kind"], shown["description"]) == ("new-duties", "x")  # shown without the marks
+    governor = CoopGovernor.at(run_coop("--json", "info").json()["contracts"]["governor"])
+    events = web3.eth.contract(address=governor.address, abi=governor.abi).events
+    logs = events.ProposalCreated().get_logs(from_block=0)
+    [created] = [log["args"] for log in logs if log["args"]["proposalId"] == int(shown["id"])]
+    text = created["description"]
+    assert text == f"x\n\n#kind=new-duties#proposer={accounts[2].address}"
+    action = shown["actions"][0]
+    copy = ([action["target"]], [action["value"]], [action["calldata"]], text)
+    with reverts("GovernorRestrictedProposer"):
+        governor.propose(*copy, {"from": accounts[3]})
+
+
+def test_a_resolution_that_can_never_be_carried_out_is_refused_before_anything_is_sent(founded, run_coop):
+    # each call runs as the timelock would run it, against the current state, before anybody votes
+    one_line_error(
+        founded(1, "propose", "statute", "notice-months", "2", "--title", "x", expect=1),
+        "call 1 (setNoticePeriod(months=2) on membership) can never be carried out as things stand",
+    )
+    one_line_error(
+        founded(1, "propose", "move-capital", "100", "--title", "x", expect=1),
+        "100 ETH is more than the 1.5 ETH that may go to the treasury",
+    )
+    one_line_error(
+        founded(1, "propose", "statute", "quorum-percent", "150", "--title", "x", expect=1), "from 1 to 100"
+    )
+    assert run_coop("--json", "proposals").json() == []
+    # a payment larger than the treasury holds today may still be carried out: a warning, and a question
+    pay = ("propose", "pay", accounts[8].address, "2", "--title", "Garden")
+    asked = run_coop("-a", "dev:1", *pay, expect=1)  # no terminal to answer on: nothing is sent
+    assert (
+        "the treasury holds 0 ETH today: it must be funded before the resolution is executed" in asked.stderr
+    )
+    assert "run again with --yes" in asked.stderr and run_coop("--json", "proposals").json() == []
+    founded(1, *pay)
+    assert [p["title"] for p in run_coop("--json", "proposals").json()] == ["Garden"]
+
+
+def test_slips_that_can_never_be_meant_are_refused_in_words(founded, run_coop, tmp_path):
+    one_line_error(founded(0, "fund", "1e18", expect=1), "write the amount in full, not as '1e18'")
+    one_line_error(
+        run_coop("--rpc-url", "foo", "info", expect=1, rpc=False), "'foo' is not the URL of a node"
+    )
+    one_line_error(
+        run_coop("audit", "report", "--out", "/proc/nope/report", expect=1), "cannot write the report to"
+    )
+    assert run_coop("audit", "report", "--out", tmp_path / "r", "--format", "csv", expect=2).exit_code == 2
 
 
 def test_a_proposer_cancels_before_voting_and_unknown_proposals_are_errors(founded, run_coop):
     founded(1, "propose", "call", accounts[8].address, "ping(uint256)", "7", "--title", "Ping")
     shown = run_coop("--json", "proposal", "show", "1").json()
     assert shown["actions"][0]["calldata"].startswith("0x")
-    one_line_error(founded(2, "cancel", "1", expect=1), "")
+    one_line_error(founded(2, "cancel", "1", expect=1), "only its proposer can, and only before voting opens")
     founded(1, "cancel", "1")
     assert run_coop("--json", "proposal", "show", "1").json()["state"] == "canceled"
     one_line_error(run_coop("proposal", "show", "7", expect=1), "no proposal 7")
@@ -543,3 +659,14 @@ def test_every_resolution_template_runs_to_execution(run_coop, statute_file):
     assert info["treasury"]["coin"] == treasury + ETHER // 2
     assert info["treasury"]["coop_token"] == 5 * ETHER and info["token"]["total_supply"] == 9 * ETHER
     assert as_(8, "--json", "token", "balance").json()["balance"] == 4 * ETHER
+
+
+def test_deploy_without_yes_shows_every_transaction_before_it_asks(run_coop, statute_file):
+    asked = run_coop("-a", "dev:0", "deploy", statute_file, expect=1)  # no terminal to answer on
+    plan = asked.stderr.splitlines()
+    assert any("deploy the factory, then create it: 7 transactions" in line for line in plan)
+    for number, name in enumerate(("CoopMembership", "CoopVotes", "CoopToken", "CoopGovernor"), start=1):
+        assert any(line.startswith(f"  {number}. deploy {name}: gas at most ") for line in plan), plan
+    assert any(line.startswith("  in all at most ") for line in plan)
+    assert "confirmation needed" in plan[-1]
+    assert run_coop("--json", "list").json() == []  # nothing was sent

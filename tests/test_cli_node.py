@@ -204,7 +204,7 @@ def test_rpc_url_and_remote_networks_are_refused(run_coop, nodes):
 def test_missing_or_failing_binary_is_one_clear_line(node, tmp_path):
     missing = node("anvil", "start", expect=1, env={"COOP_ANVIL": str(tmp_path / "no-anvil")})
     assert missing.stderr.strip().count("\n") == 0
-    assert "COOP_ANVIL" in missing.stderr and "@foundry-rs/anvil" in missing.stderr
+    assert "COOP_ANVIL" in missing.stderr and "coop node install" in missing.stderr
 
     broken = tmp_path / "broken-anvil"
     broken.write_text("#!/bin/sh\necho 'starting'\necho 'error: address already in use' >&2\nexit 3\n")
@@ -261,3 +261,13 @@ def test_advance_moves_the_local_clock(node):
     assert moved["timestamp"] >= w3.eth.get_block(0)["timestamp"] + 2 * 86400
     result = node("anvil", "advance", "soon", expect=1)
     assert "expected a duration" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_node_fund_gives_a_new_account_test_coin(node, run_coop):
+    newcomer = Account.create().address
+    funded = run_coop("--yes", "--json", "node", "fund", newcomer, "2.5", rpc=False).json()
+    url = node("anvil", "status")["url"]
+    assert w3_at(url).eth.get_balance(newcomer) == 25 * 10**17
+    assert funded["tx"]
+    refused = run_coop("--yes", "node", "fund", newcomer, "0", rpc=False, expect=1)
+    assert "more than 0" in refused.stderr

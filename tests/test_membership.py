@@ -13,12 +13,12 @@ ACTIVE, LEAVING, EXCLUDED, EXITED = 1, 2, 3, 4
 
 def test_founders_are_members_with_one_vote_each(coop, founders):
     assert coop.membership.memberCount() == 3
-    assert coop.membership.votingMembers() == 3
+    assert coop.votes.votingMembers() == 3
     for f in founders:
         status, shares, paid, _, _ = coop.membership.memberOf(f)
         assert (status, shares, paid) == (ACTIVE, 1, ETHER)
-        assert coop.membership.getVotes(f) == 1
-        assert coop.membership.delegates(f) == f
+        assert coop.votes.getVotes(f) == 1
+        assert coop.votes.delegates(f) == f
 
 
 def test_a_cooperative_needs_three_founders(factory, founders, deployer, board):
@@ -43,8 +43,8 @@ def test_admission_by_the_board(coop, board):
     assert applicant.balance() == before - 3 * ETHER - fee(tx)
     assert tx.events["Applied"]["applicationHash"] == "0x" + "11" * 32
     assert coop.membership.escrowTotal() == 3 * ETHER
-    assert coop.membership.getVotes(applicant) == 0
-    assert not coop.membership.hasVotingRights(applicant)
+    assert coop.votes.getVotes(applicant) == 0
+    assert not coop.votes.hasVotingRights(applicant)
 
     with reverts("NotAdmittingBody"):
         coop.membership.admit(applicant, {"from": accounts[5]})
@@ -54,20 +54,29 @@ def test_admission_by_the_board(coop, board):
     assert (status, shares, paid) == (ACTIVE, 3, 3 * ETHER)
     assert coop.membership.escrowTotal() == 0
     assert coop.membership.totalShares() == 6
-    assert coop.membership.getVotes(applicant) == 1
+    assert coop.votes.getVotes(applicant) == 1
 
 
-def test_rejected_applicant_gets_the_escrow_back(coop, board):
+def test_rejected_applicant_collects_the_escrow(coop, board):
     applicant = accounts[4]
     before = applicant.balance()
     applied = coop.membership.submitApplication(2, b"\x00" * 32, {"from": applicant, "value": 2 * ETHER})
     tx = coop.membership.reject(applicant, {"from": board})
     assert tx.events["Rejected"]["escrow"] == 2 * ETHER
-    assert applicant.balance() == before - fee(applied)
-    assert coop.membership.escrowTotal() == 0
+    # the escrow is held for the applicant, who pulls it: rejection sends nothing
+    assert applicant.balance() == before - 2 * ETHER - fee(applied)
+    assert coop.membership.returnedEscrowOf(applicant) == 2 * ETHER
+    assert coop.membership.escrowTotal() == 2 * ETHER
+    assert coop.membership.freeFunds() == 3 * ETHER  # the founders' capital only
     assert tuple(coop.membership.memberOf(applicant))[0] == 0
     with reverts("NoApplication"):
         coop.membership.admit(applicant, {"from": board})
+    collected = coop.membership.collectEscrow({"from": applicant})
+    assert collected.events["EscrowCollected"]["amount"] == 2 * ETHER
+    assert applicant.balance() == before - fee(applied) - fee(collected)
+    assert coop.membership.escrowTotal() == 0
+    with reverts("NoReturnedEscrow"):
+        coop.membership.collectEscrow({"from": applicant})
 
 
 def test_applicant_may_withdraw_and_must_pay_exactly(coop):
@@ -87,13 +96,13 @@ def test_open_cooperative_admits_on_payment(make_coop):
     applicant = accounts[4]
     tx = coop.membership.submitApplication(1, b"\x00" * 32, {"from": applicant, "value": ETHER})
     assert "Admitted" in tx.events
-    assert coop.membership.getVotes(applicant) == 1
+    assert coop.votes.getVotes(applicant) == 1
 
 
 def test_one_vote_whatever_the_shares(coop, founders):
     coop.membership.buyShares(9, {"from": founders[0], "value": 9 * ETHER})
     assert tuple(coop.membership.memberOf(founders[0]))[1] == 10
-    assert coop.membership.getVotes(founders[0]) == 1
+    assert coop.votes.getVotes(founders[0]) == 1
     assert coop.membership.totalShares() == 12
     with reverts("ShareCountOutOfRange"):  # over the statute's maximum
         coop.membership.buyShares(1, {"from": founders[0], "value": ETHER})
@@ -103,14 +112,18 @@ def test_membership_is_not_transferable_but_shares_are(coop, founders, board):
     # votes cannot move except by appointing a proxy; there is no transfer of membership
     assert not hasattr(coop.membership, "transfer")
     coop.membership.buyShares(3, {"from": founders[0], "value": 3 * ETHER})
+    coop.membership.consentToTransfer(founders[0], 2, 2 * ETHER, {"from": founders[1]})
     coop.membership.transferShares(founders[1], 2, {"from": founders[0]})
     assert tuple(coop.membership.memberOf(founders[0]))[1:3] == (2, 2 * ETHER)
     assert tuple(coop.membership.memberOf(founders[1]))[1:3] == (3, 3 * ETHER)
-    assert coop.membership.getVotes(founders[0]) == coop.membership.getVotes(founders[1]) == 1
+    assert coop.votes.getVotes(founders[0]) == coop.votes.getVotes(founders[1]) == 1
+    with reverts("NoTransferConsent"):  # the consent was used up
+        coop.membership.transferShares(founders[1], 1, {"from": founders[0]})
+    coop.membership.consentToTransfer(founders[0], 2, 2 * ETHER, {"from": founders[1]})
     with reverts("ShareCountOutOfRange"):  # below the minimum
         coop.membership.transferShares(founders[1], 2, {"from": founders[0]})
-    with reverts("NotActiveMember"):  # not a member
-        coop.membership.transferShares(accounts[5], 1, {"from": founders[0]})
+    with reverts("NotActiveMember"):  # not a member cannot agree
+        coop.membership.consentToTransfer(founders[0], 1, ETHER, {"from": accounts[5]})
 
 
 def test_founders_pay_in_their_subscription(make_coop, founders):
@@ -163,7 +176,7 @@ def test_notice_takes_effect_at_the_first_fiscal_year_end_after_the_notice_perio
     exit_at = tx.events["NoticeGiven"]["exitAt"]
     assert exit_at == expected_exit(noticed_at, months, *fy)
     assert tuple(coop.membership.memberOf(founders[0]))[0] == LEAVING
-    assert coop.membership.getVotes(founders[0]) == 1  # still a member until the exit takes effect
+    assert coop.votes.getVotes(founders[0]) == 1  # still a member until the exit takes effect
 
 
 def test_exit_refund_and_unpaid_claims(coop, founders):
@@ -183,8 +196,8 @@ def test_exit_refund_and_unpaid_claims(coop, founders):
     tx = coop.membership.completeExit(member, {"from": accounts[7]})  # anyone may complete it
     assert tx.events["Exited"]["refundClaim"] == ETHER
     assert tuple(coop.membership.memberOf(member))[0:3] == (EXITED, 0, 0)
-    assert coop.membership.getVotes(member) == 0
-    assert coop.membership.votingMembers() == 2
+    assert coop.votes.getVotes(member) == 0
+    assert coop.votes.votingMembers() == 2
     assert coop.membership.memberCount() == 2
     assert coop.membership.refundClaimOf(member) == ETHER
     assert coop.membership.claimsTotal() == ETHER
@@ -225,9 +238,9 @@ def test_exclusion_ends_the_vote_at_once_and_settles_like_an_exit(coop, founders
     resolve(coop, [(coop.membership, "exclude", (accounts[4],))], "Exclude member 4", founders)
     status, shares, paid, _, exit_at = coop.membership.memberOf(accounts[4])
     assert (status, shares, paid) == (EXCLUDED, 2, 2 * ETHER)
-    assert coop.membership.getVotes(accounts[4]) == 0
-    assert not coop.membership.hasVotingRights(accounts[4])
-    assert coop.membership.votingMembers() == 3
+    assert coop.votes.getVotes(accounts[4]) == 0
+    assert not coop.votes.hasVotingRights(accounts[4])
+    assert coop.votes.votingMembers() == 3
     chain.sleep(exit_at - chain.time() + 1)
     chain.mine()
     coop.membership.completeExit(accounts[4], {"from": founders[0]})
@@ -302,3 +315,23 @@ def test_member_list_governance_only(coop, founders):
     ]:
         with reverts("NotGovernance"):
             getattr(coop.membership, fn)(*args, {"from": founders[0]})
+
+
+def test_rights_end_at_the_exit_date_and_each_exit_date_counts_once(coop, founders, board):
+    """A notice ends the vote at its exit date by itself; the quorum base counts every such end once, also
+    where an exclusion took a date back and a later notice named it again."""
+    a, b, c = founders
+    d, e = accounts[4], accounts[5]
+    join(coop, d, 1, board)
+    join(coop, e, 1, board)
+    exit_at = coop.membership.giveNotice({"from": d}).events["NoticeGiven"]["exitAt"]
+    resolve(coop, [(coop.membership, "exclude", (d,))], "Exclude d", [a, b, c])
+    assert coop.membership.giveNotice({"from": e}).events["NoticeGiven"]["exitAt"] == exit_at
+    assert coop.votes.votingMembers() == 4
+    chain.sleep(exit_at - chain.time() + 10)
+    chain.mine()
+    # no transaction since: e's vote ended at the exit date all the same
+    assert not coop.votes.hasVotingRights(e)
+    assert coop.votes.votingMembers() == 3
+    assert coop.votes.getPastTotalSupply(exit_at) == 4
+    assert coop.votes.getPastTotalSupply(exit_at + 1) == 3

@@ -78,7 +78,15 @@ def test_token_permit(coop, founders):
 
 def test_no_admin_key_is_left(coop, deployer, founders, board, factory):
     timelock = coop.timelock
-    everyone = [deployer, factory, board, *founders, coop.governor.address, coop.membership.address]
+    everyone = [
+        deployer,
+        factory,
+        board,
+        *founders,
+        coop.governor.address,
+        coop.membership.address,
+        coop.votes.address,
+    ]
     for role_name in ("DEFAULT_ADMIN_ROLE", "PROPOSER_ROLE", "CANCELLER_ROLE", "EXECUTOR_ROLE"):
         role = getattr(timelock, role_name)()
         holders = [a for a in everyone if timelock.hasRole(role, a)]
@@ -91,18 +99,34 @@ def test_no_admin_key_is_left(coop, deployer, founders, board, factory):
     assert coop.token.owner() == timelock.address
     assert coop.membership.governance() == timelock.address
     assert coop.governor.timelock() == timelock.address
-    assert coop.governor.token() == coop.membership.address
+    assert coop.governor.token() == coop.votes.address
+    assert coop.votes.register() == coop.membership.address
+    assert coop.membership.votes() == coop.votes.address
     # nothing can be initialised again, neither the clones nor the implementations
-    with reverts("InvalidInitialization"):
-        coop.token.initialize("X", "X", 0, deployer, {"from": deployer})
-    with reverts("InvalidInitialization"):
-        coop.governor.initialize("X", coop.membership, timelock, 1, 1, 1, {"from": deployer})
-    with reverts("InvalidInitialization"):
-        timelock.initialize(1, [deployer], [deployer], deployer, {"from": deployer})
     factory_contract = brownie.CoopFactory.at(factory)
-    implementation = brownie.CoopToken.at(factory_contract.tokenImplementation())
-    with reverts("InvalidInitialization"):
-        implementation.initialize("X", "X", 0, deployer, {"from": deployer})
+    terms = coop.membership.terms()
+    own = (deployer, deployer, deployer, deployer)
+    fresh = [deployer, board, accounts[5]]
+    attempts = {
+        "token": lambda c: c.initialize("X", "X", 0, deployer, {"from": deployer}),
+        "governor": lambda c: c.initialize("X", deployer, deployer, 1, 1, 1, {"from": deployer}),
+        "timelock": lambda c: c.initialize(1, [deployer], [deployer], deployer, {"from": deployer}),
+        "votes": lambda c: c.initialize(deployer, 2, {"from": deployer}),
+        "membership": lambda c: c.initialize(terms, own, deployer, fresh, {"from": deployer}),
+    }
+    containers = {
+        "token": brownie.CoopToken,
+        "governor": brownie.CoopGovernor,
+        "timelock": brownie.CoopTimelock,
+        "votes": brownie.CoopVotes,
+        "membership": brownie.CoopMembership,
+    }
+    for role, attempt in attempts.items():
+        clone = containers[role].at(getattr(coop, role).address)
+        implementation = containers[role].at(getattr(factory_contract, f"{role}Implementation")())
+        for contract in (clone, implementation):
+            with reverts("InvalidInitialization"):
+                attempt(contract)
 
 
 def test_board_is_appointed_and_removed_by_the_assembly(coop, founders, board):
@@ -122,4 +146,4 @@ def test_assembly_admission(make_coop, founders):
     with reverts("NotAdmittingBody"):
         coop.membership.admit(applicant, {"from": founders[0]})
     resolve(coop, [(coop.membership, "admit", (applicant,))], "Admit applicant", founders)
-    assert coop.membership.getVotes(applicant) == 1
+    assert coop.votes.getVotes(applicant) == 1

@@ -54,6 +54,8 @@ def test_rejection_and_refund_in_the_token(local, federation_token, founders, bo
     token.approve(membership, 10 * ETHER, {"from": applicant})
     membership.submitApplication(1, b"\x00" * 32, {"from": applicant})
     membership.reject(applicant, {"from": board})
+    assert token.balanceOf(applicant) == 90 * ETHER  # held for the applicant to collect
+    membership.collectEscrow({"from": applicant})
     assert token.balanceOf(applicant) == 100 * ETHER
 
     token.approve(membership, 10 * ETHER, {"from": applicant})
