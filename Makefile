@@ -32,20 +32,27 @@ TEST_ARGS ?=
 
 # Run brownie with a chain on a free loopback port (or $COOP_CHAIN_PORT if set).
 # (pytest exit 5, "no tests collected", fails the target like any other error.)
+# Contracts are compiled first and quietly (their list is shown only if compiling fails), and brownie's
+# banner line, which names the wrong version (1.22.0 for 1.22.2), is left out.
 define brownie_on_chain
 port="$${COOP_CHAIN_PORT:-$$($(PY) $(CURDIR)/toolchain/free_port.py)}"; \
+mkdir -p build; $(BROWNIE) compile > build/compile.log 2>&1 || { cat build/compile.log; exit 1; }; \
 echo "== brownie $(1) on network $(2), 127.0.0.1:$$port"; \
-COOP_CHAIN_PORT="$$port" $(BROWNIE) $(1) --network $(2)
+COOP_CHAIN_PORT="$$port" $(BROWNIE) $(1) --network $(2) | grep --line-buffered -v '^Brownie v[0-9.]* - Python development framework'
 endef
 
-.PHONY: help install venv node compiler tools browser lint compile test test-anvil test-ganache demo clean distclean
+.PHONY: help install venv node compiler tools browser lint analyze compile test test-anvil test-ganache fuzz bench \
+	demo clean distclean
 
 help:
 	@echo "make install       venv (.venv, pip -e .[dev]) + npm ci + solc $(SOLC_VERSION) + chain tools"
 	@echo "make lint          ruff check"
+	@echo "make analyze       Slither over contracts/: fails on a high or medium finding not in slither-triage.yaml"
 	@echo "make compile       brownie compile"
-	@echo "make test          lint, then the contract tests on Anvil"
+	@echo "make test          lint, static analysis, then the contract tests on Anvil"
 	@echo "make test-ganache  the contract tests on Ganache (hardfork shanghai)"
+	@echo "make fuzz          the stateful test long on Anvil: FUZZ_STEPS=$(FUZZ_STEPS) steps (coin, hook and fee token), ~10 min"
+	@echo "make bench         gas of coopdao against a stock OpenZeppelin governor: BENCHMARKS.md (~30 min)"
 	@echo "make demo          coop demo: a cooperative's first year on a fresh local Anvil"
 	@echo "make clean         remove build output; distclean also removes .venv and node_modules"
 
@@ -57,7 +64,7 @@ venv: $(VENV_STAMP)
 $(VENV_STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
 node: $(NPM_STAMP)
@@ -102,13 +109,17 @@ $(TOOL_LINKS): $(VENV)/bin/%: $(NPM_STAMP) | $(VENV_STAMP)
 lint: $(VENV_STAMP)
 	$(RUFF) check .
 
+# Slither (from PyPI, in the venv) with the project's compiler; every high or medium finding must be triaged.
+analyze: install
+	$(PY) toolchain/slither_gate.py --solc $(SOLC_BIN)
+
 # Also refreshes the artifacts the `coop` CLI ships (toolchain/export_artifacts.py). Always everything:
 # brownie's incremental build can keep a contract whose imports changed with its old metadata hash.
 compile: install
 	$(BROWNIE) compile --all
 	@if [ -f toolchain/export_artifacts.py ]; then $(PY) toolchain/export_artifacts.py; fi
 
-test: lint test-anvil
+test: lint analyze test-anvil
 
 test-anvil: install browser
 	@$(call brownie_on_chain,test $(TEST_ARGS),$(ANVIL_NETWORK))
@@ -118,6 +129,25 @@ test-anvil: install browser
 test-ganache: export COOP_PRIORITY_FEE ?= 1 wei
 test-ganache: install browser
 	@$(call brownie_on_chain,test $(TEST_ARGS),$(GANACHE_NETWORK))
+
+# The stateful test (tests/test_stateful.py) long, by hand: at least FUZZ_STEPS steps in all, a third for each
+# payment kind, in longer examples; it prints steps, examples, payments and time per kind. Not part of `make test`,
+# which runs it short.
+FUZZ_STEPS ?= 10000
+fuzz: export COOP_FUZZ_STEPS = $(FUZZ_STEPS)
+fuzz: install
+	@$(call brownie_on_chain,test tests/test_stateful.py::test_random_member_and_assembly_actions $(TEST_ARGS),$(ANVIL_NETWORK))
+
+# The benchmark on a fresh Anvil of its own (a free loopback port), stopped afterwards; BENCH_ARGS sizes it
+# (--members, --resolutions, --votes). It writes BENCHMARKS.md and BENCHMARKS.json.
+BENCH_ARGS ?=
+bench: compile
+	@port="$$($(PY) $(CURDIR)/toolchain/free_port.py)"; \
+	anvil --host 127.0.0.1 --port $$port --hardfork shanghai --block-base-fee-per-gas 0 \
+	  --gas-limit 30000000 --silent & pid=$$!; trap "kill $$pid" EXIT; \
+	for _ in $$(seq 100); do $(PY) -c "import socket; socket.create_connection(('127.0.0.1', $$port), 1)" \
+	  2>/dev/null && break; sleep 0.1; done; \
+	$(PY) toolchain/bench.py --rpc-url http://127.0.0.1:$$port $(BENCH_ARGS)
 
 # `coop demo` starts a fresh Anvil of its own (not the embedded chain `coop node` keeps) and stops it.
 demo: install
