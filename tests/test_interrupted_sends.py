@@ -33,6 +33,10 @@ def later(url, seconds):
     rpc(url, "evm_mine")
 
 
+def _interruptible():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def pending_of(url, address):
     content = rpc(url, "txpool_content")["pending"]
     return {int(n): tx for a, txs in content.items() if a.lower() == address.lower() for n, tx in txs.items()}
@@ -81,7 +85,11 @@ def test_an_interrupted_approval_and_payment_resume_without_a_second_approval(to
     nonce = int(rpc(url, "eth_getTransactionCount", [payer, "latest"]), 16)
     rpc(url, "evm_setAutomine", [False])
     args = ["--coop", "local", "-a", "dev:5", "--yes", "member", "apply", "--shares", "1"]
-    first = subprocess.Popen([coop_executable(), *args], stderr=subprocess.PIPE, text=True)
+    # Ctrl-C reaches coop as it reaches it on a terminal, even where the test runs in a background job
+    # (a shell without job control starts those with SIGINT ignored, and a child inherits that)
+    first = subprocess.Popen(
+        [coop_executable(), *args], stderr=subprocess.PIPE, text=True, preexec_fn=_interruptible
+    )
     try:
         approval = wait_until(lambda: pending_of(url, payer).get(nonce), 30, "the approval in the mempool")
         first.send_signal(signal.SIGINT)  # Ctrl-C while coop waits for the approval to be mined
