@@ -309,6 +309,12 @@ def _submit(w3: Web3, sender: Sender, chain_id: int, tx: dict[str, Any], replaci
         else:
             request = {k: v for k, v in tx.items() if k != "chainId"}  # the node signs for its own chain
             tx_hash = "0x" + bytes(w3.eth.send_transaction(request)).hex()
+    except KeyboardInterrupt:
+        what = tx_hash or f"(nonce {nonce} of {sender.address})"
+        raise KeyboardInterrupt(
+            f"transaction {what} was being sent and may have reached the node; the same command run "
+            "again waits for it instead of sending it twice"
+        ) from None
     except AnswerLost:
         try:
             if tx_hash is not None:

@@ -45,6 +45,13 @@ def rpc(url: str, method: str, params: list | None = None, timeout: float = 10) 
     return answer["result"]
 
 
+def interruptible() -> None:
+    """For `Popen(preexec_fn=...)`: Ctrl-C (SIGINT) reaches the child as on a terminal, even where the
+    tests run in a background job, which a shell without job control starts with SIGINT ignored (and a
+    child inherits that, so coop would rightly ignore it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def wait_until(condition, timeout: float, what: str, interval: float = 0.05):
     """Poll `condition()` until it is truthy (returned) or `timeout` seconds pass (AssertionError)."""
     deadline = time.monotonic() + timeout

@@ -8,11 +8,13 @@ of the chain brownie started (`loopback.LossyProxy`). Each test bounds its own t
 
 from __future__ import annotations
 
+import signal
+import subprocess
 import time
 
 import pytest
 from brownie import accounts, web3
-from loopback import LossyProxy, SilentServer
+from loopback import LossyProxy, SilentServer, coop_executable, interruptible, wait_until
 
 from dao_cli.chain import DEFAULT_TIMEOUT, connect
 from dao_cli.errors import NodeUnresponsive, OutcomeUnknown
@@ -178,3 +180,33 @@ def test_an_interrupted_wait_is_resumed_by_the_same_command_without_a_second_sen
     assert web3.eth.get_transaction_count(payer) == nonce + 1
     assert treasury(run_coop) == before + ETHER // 4
     assert web3.eth.get_transaction_receipt(again.json()["tx"])["from"] == payer
+
+
+def test_ctrl_c_while_the_node_takes_a_transaction_says_it_may_have_been_sent(coop_at, run_coop):
+    """A real SIGINT while the node holds its answer to the send (the transaction reached the chain): coop
+    does not call it nothing; it says the transaction may have reached the node, and the same command run
+    again finds it instead of paying twice."""
+    payer = accounts[5].address
+    before, nonce = treasury(run_coop), web3.eth.get_transaction_count(payer)
+    argv = [coop_executable(), "--timeout", "60", "-a", "dev:5", "--yes", "fund", "0.25"]
+    with LossyProxy(web3.provider.endpoint_uri, lose={"eth_sendTransaction"}, mode="hold") as proxy:
+        process = subprocess.Popen(
+            [*argv, "--rpc-url", proxy.url], stderr=subprocess.PIPE, text=True, preexec_fn=interruptible
+        )
+        try:
+            wait_until(lambda: web3.eth.get_transaction_count(payer) == nonce + 1, 30, "the payment mined")
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 130 and "Traceback" not in stderr
+    line = stderr.strip().splitlines()[-1]
+    assert line.startswith(f"interrupted: transaction (nonce {nonce} of {payer}) was being sent"), stderr
+    assert "the same command run again waits for it instead of sending it twice" in line
+
+    again = run_coop("-a", "dev:5", "--yes", "--json", "fund", "0.25")
+    assert "sent before (nonce" in again.stderr
+    assert web3.eth.get_transaction_count(payer) == nonce + 1
+    assert treasury(run_coop) == before + ETHER // 4
+    assert run_coop("--json", "tx", "list").json() == []
