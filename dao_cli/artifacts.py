@@ -13,8 +13,18 @@ from typing import Any
 
 ARTIFACTS_DIR = Path(__file__).resolve().parent / "compiled"
 
-#: The contracts a cooperative is made of, and the factory that creates it.
-CONTRACTS = ("CoopFactory", "CoopMembership", "CoopVotes", "CoopToken", "CoopGovernor", "CoopTimelock")
+#: The contracts a cooperative is made of, the factory that creates it, and the stateless contracts its
+#: governor relies on (shared by every cooperative of a factory).
+CONTRACTS = (
+    "CoopFactory",
+    "CoopMembership",
+    "CoopVotes",
+    "CoopToken",
+    "CoopGovernor",
+    "CoopTimelock",
+    "BallotBox",
+    "ResolutionRules",
+)
 
 
 @cache

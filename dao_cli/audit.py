@@ -825,6 +825,22 @@ def verify_code(w3: Web3, deployment: Deployment) -> list[dict[str, Any]]:
             ok = matches_artifact(code, name)
             message = f"{role}: " + ("the code is" if ok else "the code is NOT") + f" {name}"
         findings.append({"check": f"code: {role}", "ok": ok, "message": message})
+    # the governor's code names the ballot box it counts batches from and the rules that fix each
+    # proposal's kind (immutables, masked above): their code is checked too
+    governor = w3.eth.contract(address=deployment.governor, abi=artifacts.abi("CoopGovernor"))
+    try:
+        shared = governor.functions.sharedContracts().call()
+    except Exception:
+        shared = None
+    for what, name, index in (("ballot box", "BallotBox", 0), ("resolution rules", "ResolutionRules", 1)):
+        address = shared[index] if shared else None
+        ok = address is not None and matches_artifact(bytes(w3.eth.get_code(address)), name)
+        message = f"{what}: " + (
+            f"the governor's is {address}, whose code is {name}"
+            if ok
+            else f"the governor names {address or 'none'}, whose code is NOT {name}"
+        )
+        findings.append({"check": f"code: {what}", "ok": ok, "message": message})
     return findings
 
 

@@ -48,7 +48,7 @@ def bound_description(description: str, proposer: str, kind: str | None = None) 
     return f"{text}\n\n{mark}#proposer={proposer}"
 
 
-def _typed_signer(
+def typed_signer(
     domain: dict[str, Any],
     primary: str,
     fields: list[dict[str, str]],
@@ -145,6 +145,7 @@ class Cooperative:
         self.governor = self._contract("CoopGovernor", deployment.governor)
         self.timelock = self._contract("CoopTimelock", deployment.timelock)
         self._error_units: Any = None
+        self._shared: tuple[Any, Any] | None = None
 
     def _contract(self, name: str, address: str) -> Any:
         return self.w3.eth.contract(address=address, abi=artifacts.abi(name))
@@ -465,7 +466,14 @@ class Cooperative:
     def derived_kind(self, actions: list[Action]) -> str:
         """The kind of resolution these calls need, as the governor derives it."""
         targets = [a.target for a in actions]
-        kind = self.governor.functions.derivedKind(targets, [a.calldata for a in actions]).call()
+        _, rules = self.shared_contracts()
+        kind = rules.functions.derivedKind(
+            self.governor.address,
+            self.timelock.address,
+            self.membership.address,
+            targets,
+            [a.calldata for a in actions],
+        ).call()
         return KINDS[kind]
 
     def preflight(self, actions: list[Action]) -> list[str]:
@@ -542,6 +550,10 @@ class Cooperative:
             raise CoopError(f"vote must be one of {', '.join(SUPPORT)}, got {support!r}")
         return SUPPORT[support]
 
+    def support_value(self, support: str) -> int:
+        """The governor's number for a choice ("for", "against", "abstain"); CoopError for anything else."""
+        return self._support(support)
+
     def vote(self, sender: Sender, proposal_id: int, support: str, reason: str = "") -> Any:
         self.proposal(proposal_id)  # an unknown id is an error before anything is simulated
         fns = self.governor.functions
@@ -560,7 +572,7 @@ class Cooperative:
         """
         self.proposal(proposal_id)
         nonce = self.governor.functions.nonces(signer.address).call()
-        domain, primary, fields, message = self._ballot(
+        domain, primary, fields, message = self.ballot_message(
             proposal_id, self._support(support), signer.address, nonce, reason
         )
         signature = self._sign_typed(signer, domain, primary, fields, message)
@@ -575,7 +587,7 @@ class Cooperative:
             "signature": "0x" + signature.hex(),
         }
 
-    def _ballot(
+    def ballot_message(
         self, proposal_id: int, support: int, voter: str, nonce: int, reason: str
     ) -> tuple[dict[str, Any], str, list[dict[str, str]], dict[str, Any]]:
         """The EIP-712 ballot the governor checks (OpenZeppelin's Ballot, or ExtendedBallot with a reason):
@@ -640,51 +652,25 @@ class Cooperative:
             raise CoopError(f"the node cannot sign for {signer.address}: {problem}")
         return bytes.fromhex(str(response["result"]).removeprefix("0x"))
 
-    def relay(self, sender: Sender, ballot: dict[str, Any]) -> Any:
-        """Submit a ballot signed with `sign_vote`; `sender` pays the gas, the vote counts for the signer.
+    def shared_contracts(self) -> tuple[Any, Any]:
+        """The stateless contracts the governor relies on (read once): its ballot box and its resolution
+        rules."""
+        if self._shared is None:
+            box, rules = self.governor.functions.sharedContracts().call()
+            self._shared = (self._contract("BallotBox", box), self._contract("ResolutionRules", rules))
+        return self._shared
 
-        Every field is checked against the chain and the governor it goes to before anything is sent: an
-        edited chain id, governor, proposal, choice or voter, a nonce already used, or a signature that is
-        not the voter's is refused in words."""
-        from .calls import checked_address
+    def ballot_box_call(self, ballots: list[tuple[Any, ...]]) -> Any:
+        """The box's castVotesBySig of this governor with `ballots` (its SignedBallot structs)."""
+        box, _ = self.shared_contracts()
+        call = box.functions.castVotesBySig(self.governor.address, ballots)
+        call.description = f"castVotesBySig: {len(ballots)} signed ballot{'s' if len(ballots) != 1 else ''}"
+        return call
 
-        try:
-            proposal_id = int(ballot["proposal_id"])
-            support = self._support(ballot["support"])
-            voter = checked_address(ballot["voter"], "voter")
-            signature = bytes.fromhex(str(ballot["signature"]).removeprefix("0x"))
-            governor = checked_address(ballot["governor"], "governor")
-            chain_id = int(ballot["chain_id"])
-            nonce = int(ballot["nonce"])
-            reason = str(ballot.get("reason") or "")
-        except (KeyError, TypeError, ValueError):
-            raise CoopError("not a signed ballot (expected what `coop vote --sign-only` prints)") from None
-        if chain_id != self.w3.eth.chain_id:
-            raise CoopError(f"the ballot is for chain {chain_id}, the node is chain {self.w3.eth.chain_id}")
-        if governor != self.governor.address:
-            raise CoopError(f"the ballot is for the governor {governor}, not this cooperative's")
-        self.proposal(proposal_id)
-        current = self.governor.functions.nonces(voter).call()
-        if nonce != current:
-            raise CoopError(
-                f"the ballot of {voter} was signed with nonce {nonce}, the governor expects {current}: it "
-                "was used already, or another ballot was; the voter signs a new one"
-            )
-        domain, primary, fields, message = self._ballot(proposal_id, support, voter, nonce, reason)
-        if (
-            not self.w3.eth.get_code(voter)
-            and _typed_signer(domain, primary, fields, message, signature) != voter
-        ):
-            raise CoopError(
-                f"the ballot is not signed by {voter}: it was edited after signing (proposal, choice, "
-                "reason or voter), or signed for another cooperative or chain"
-            )
-        fns = self.governor.functions
-        if reason:
-            call = fns.castVoteWithReasonAndParamsBySig(proposal_id, support, voter, reason, b"", signature)
-        else:
-            call = fns.castVoteBySig(proposal_id, support, voter, signature)
-        return self._send(sender, call)
+    def relay_ballots(self, sender: Sender, ballots: list[tuple[Any, ...]]) -> Any:
+        """Send one batch of signed ballots through the box; `sender` pays, each vote counts for its signer
+        (`ballot_box.relay` checks them first and sizes the batches)."""
+        return self._send(sender, self.ballot_box_call(ballots))
 
     def proposals(self) -> list[Proposal]:
         """Every proposal of this cooperative, oldest first."""

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 #: The implementations in the order the factory's constructor takes them; the roles of a cooperative's clones.
 IMPLEMENTATIONS = ("CoopMembership", "CoopVotes", "CoopToken", "CoopGovernor", "CoopTimelock")
+#: Stateless contracts deployed first, shared by all cooperatives; the governor's takes their addresses.
+SHARED = ("BallotBox", "ResolutionRules")
 ROLES = ("membership", "votes", "token", "governor", "timelock")
 
 
@@ -77,14 +79,21 @@ def deploy_factory(
     on_sent: OnSent | None = None,
     journal: Journal | None = None,
 ) -> str | None:
-    """Deploy the five implementations and the factory that clones them; return the factory's address
-    (None on a dry run).
+    """Deploy the shared ballot box and resolution rules, the five implementations and the factory that
+    clones them; return the factory's address (None on a dry run).
 
     Done once per chain: every cooperative created afterwards costs only its clones and their set-up.
     """
+    shared = []
+    for name in SHARED:
+        receipt = _deploy(w3, sender, name, (), review, on_sent, journal)
+        if receipt is None:
+            return None
+        shared.append(receipt["contractAddress"])
     implementations = []
     for name in IMPLEMENTATIONS:
-        receipt = _deploy(w3, sender, name, (), review, on_sent, journal)
+        args = tuple(shared) if name == "CoopGovernor" else ()
+        receipt = _deploy(w3, sender, name, args, review, on_sent, journal)
         if receipt is None:
             return None
         implementations.append(receipt["contractAddress"])
@@ -100,9 +109,11 @@ def plan(w3: Web3, sender: Sender, factory: str | None, statute: Statute) -> lis
 
     steps: list[Prepared | str] = []
     if factory is None:
-        for name in IMPLEMENTATIONS:
+        for name in (*SHARED, *IMPLEMENTATIONS):
             contract = w3.eth.contract(abi=artifacts.abi(name), bytecode=artifacts.bytecode(name))
-            constructor = contract.constructor()
+            # the governor only keeps the shared contracts' addresses: any addresses give its gas
+            args = [sender.address] * len(SHARED) if name == "CoopGovernor" else []
+            constructor = contract.constructor(*args)
             constructor.description = f"deploy {name}"
             steps.append(prepare(w3, sender, constructor))
         # the factory only keeps the implementations' addresses: any addresses give its gas

@@ -18,6 +18,8 @@ from brownie.exceptions import TransactionError
 from brownie.network.account import _PrivateKeyAccount
 from brownie.network.rpc import Rpc
 from brownie.network.transaction import TransactionReceipt
+from eth_account import Account
+from eth_account.messages import encode_typed_data
 from web3.exceptions import TransactionNotFound
 
 from dao_cli.deploy import create_cooperative, deploy_factory
@@ -299,3 +301,36 @@ def run_coop(coop_home):
         return out
 
     return run
+
+
+# --------------------------------------------------------------------------- signed ballots
+
+
+def signed_ballot(governor, key, proposal_id, support, voter, nonce, chain_id=None):
+    """An EIP-712 ballot signed with `key` for `governor` on chain `chain_id` (this chain unless given), as a
+    wallet signs it for a relayer."""
+    domain = {
+        "name": governor.name(),
+        "version": governor.version(),
+        "chainId": chain_id or web3.eth.chain_id,
+        "verifyingContract": governor.address,
+    }
+    types = {
+        "Ballot": [
+            {"name": "proposalId", "type": "uint256"},
+            {"name": "support", "type": "uint8"},
+            {"name": "voter", "type": "address"},
+            {"name": "nonce", "type": "uint256"},
+        ]
+    }
+    message = {"proposalId": proposal_id, "support": support, "voter": str(voter), "nonce": nonce}
+    return Account.sign_message(encode_typed_data(domain, types, message), key).signature
+
+
+def signing_member(coop, deployer, board, name):
+    """A member whose key the test holds, so it can sign ballots; returns (account, key)."""
+    key = web3.keccak(text=f"coopdao {name}").hex()
+    member = accounts.add(key)
+    deployer.transfer(member, 5 * ETHER)  # shares and gas (Ganache charges for gas)
+    join(coop, member, 1, board)
+    return member, key

@@ -20,6 +20,8 @@ from conftest import (
     propose,
     resolve,
     reverts,
+    signed_ballot,
+    signing_member,
     start_voting,
     state,
     statute_data,
@@ -48,35 +50,6 @@ def votes_cast(coop, proposal_id, *voters, support=FOR):
     return [
         coop.governor.castVote(proposal_id, support, {"from": v}).events["VoteCast"]["weight"] for v in voters
     ]
-
-
-def signed_ballot(governor, key, proposal_id, support, voter, nonce, chain_id=None):
-    """An EIP-712 ballot signed with `key` for `governor` on chain `chain_id` (this chain unless given)."""
-    domain = {
-        "name": governor.name(),
-        "version": governor.version(),
-        "chainId": chain_id or web3.eth.chain_id,
-        "verifyingContract": governor.address,
-    }
-    types = {
-        "Ballot": [
-            {"name": "proposalId", "type": "uint256"},
-            {"name": "support", "type": "uint8"},
-            {"name": "voter", "type": "address"},
-            {"name": "nonce", "type": "uint256"},
-        ]
-    }
-    message = {"proposalId": proposal_id, "support": support, "voter": str(voter), "nonce": nonce}
-    return Account.sign_message(encode_typed_data(domain, types, message), key).signature
-
-
-def signing_member(coop, deployer, board, name):
-    """A member whose key the test holds, so it can sign ballots; returns (account, key)."""
-    key = web3.keccak(text=f"coopdao {name}").hex()
-    member = accounts.add(key)
-    deployer.transfer(member, 5 * ETHER)  # shares and gas (Ganache charges for gas)
-    join(coop, member, 1, board)
-    return member, key
 
 
 def past_now():

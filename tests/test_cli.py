@@ -9,6 +9,8 @@ import pytest
 from brownie import CoopGovernor, accounts, chain, web3
 from conftest import reverts
 
+from dao_cli.events import decode_receipt
+
 DAY = 86400
 ETHER = 10**18
 
@@ -143,8 +145,8 @@ def test_an_interrupted_deployment_resumes_without_duplicates(run_coop, statute_
 
     result = run_coop("-a", "dev:0", "--yes", "--json", "deploy", statute_file)
     assert "resuming an interrupted deployment" in result.stderr
-    # 5 implementations + the factory + the cooperative: seven transactions in all, none sent twice
-    assert web3.eth.get_transaction_count(accounts[0].address) == nonce + 7
+    # ballot box, resolution rules, 5 implementations, the factory, the cooperative: nine in all, none twice
+    assert web3.eth.get_transaction_count(accounts[0].address) == nonce + 9
     assert run_coop("--json", "info").json()["members"]["count"] == 3
 
 
@@ -374,8 +376,10 @@ def test_a_payment_from_the_treasury_is_proposed_voted_and_executed(founded, run
         one_line_error(founded(7, "relay", edited, expect=1), words)
     assert web3.eth.block_number == block
     founded(7, "relay", ballot_file)
-    # a ballot counts once: its nonce is used
-    one_line_error(founded(7, "relay", ballot_file, expect=1), "it was used already")
+    # a ballot counts once: relayed again, it is refused before anything is sent
+    block = web3.eth.block_number
+    one_line_error(founded(7, "relay", ballot_file, expect=1), f"{accounts[2].address} has voted on proposal")
+    assert web3.eth.block_number == block
     founded(3, "vote", created["id"], "abstain")
     one_line_error(founded(6, "vote", "1", "for", expect=1), "has no vote on this proposal")
 
@@ -534,6 +538,48 @@ def fast_keystores(monkeypatch):
     monkeypatch.setenv("COOP_PASSWORD", "correct horse")
 
 
+def test_many_signed_ballots_are_relayed_in_one_transaction_and_a_rerun_counts_none_twice(
+    founded, run_coop, tmp_path
+):
+    """Ballots from a folder and a JSON-lines file: every one is checked, those that can count go in one
+    batch through the ballot box, a second ballot of the same voter is refused before sending, and the
+    same relay run again sends nothing (each ballot has counted already)."""
+    founded(4, "member", "apply", "--shares", "1")
+    founded(1, "member", "admit", accounts[4].address)
+    founded(1, "propose", "mint", accounts[1].address, "1", "--title", "Tokens")
+    open_voting()
+    folder = tmp_path / "ballots"
+    folder.mkdir()
+    signed = {
+        n: founded(n, "--json", "vote", "1", choice, "--sign-only").stdout
+        for n, choice in ((1, "for"), (2, "against"), (3, "for"), (4, "abstain"))
+    }
+    for n in (1, 2):
+        (folder / f"ballot-{n}.json").write_text(signed[n])
+    lines = tmp_path / "more.jsonl"
+    lines.write_text("".join(json.dumps(json.loads(signed[n])) + "\n" for n in (3, 4, 1)))
+    block = web3.eth.block_number
+
+    result = founded(9, "--json", "relay", folder, lines, expect=1)
+    assert web3.eth.block_number == block + 1  # one transaction for all four
+    report = result.json()
+    assert report["counted"] == 4
+    assert [b["outcome"] for b in report["ballots"]] == ["counted"] * 4 + ["refused"]
+    assert report["ballots"][4]["source"] == f"{lines}:3"
+    assert "a second ballot of the voter on this proposal" in report["ballots"][4]["detail"]
+    assert result.stderr.strip().splitlines()[-1].startswith(f"error: {lines}:3: the ballot did not count")
+    votes = run_coop("--json", "proposal", "show", "1").json()["votes"]
+    assert votes == {"for": 2, "against": 1, "abstain": 1}
+
+    again = founded(9, "relay", folder, lines, expect=1)
+    assert web3.eth.block_number == block + 1  # nothing sent
+    assert again.stdout == "" and again.stderr.count("has voted on proposal") == 5
+    assert again.stderr.strip().splitlines()[-1] == "error: 5 of 5 ballots did not count (see above)"
+    one_line_error(founded(9, "relay", tmp_path / "nowhere", expect=1), "no such file or folder")
+    (tmp_path / "empty").mkdir()
+    one_line_error(founded(9, "relay", tmp_path / "empty", expect=1), "a folder without ballot files")
+
+
 def test_a_keystore_member_signs_a_ballot_that_a_relayer_submits(founded, run_coop, fast_keystores, tmp_path):
     run_coop("accounts", "import", "bob", input=dev_key(2) + "\n")
     founded(1, "propose", "mint", accounts[1].address, "1", "--title", "Tokens")
@@ -542,8 +588,10 @@ def test_a_keystore_member_signs_a_ballot_that_a_relayer_submits(founded, run_co
     assert ballot["voter"] == accounts[2].address and ballot["reason"] == "fair"
     path = tmp_path / "ballot.json"
     path.write_text(json.dumps(ballot))
-    relayed = founded(9, "--json", "relay", path).json()
-    [cast] = [e for e in relayed["events"] if e["event"] == "VoteCast"]
+    [relayed] = founded(9, "--json", "relay", path).json()["ballots"]
+    assert relayed["outcome"] == "counted" and relayed["voter"] == accounts[2].address
+    events = decode_receipt(web3.eth.get_transaction_receipt(relayed["tx"]))
+    [cast] = [e for e in events if e["event"] == "VoteCast"]
     assert cast["args"]["voter"] == accounts[2].address and cast["args"]["reason"] == "fair"
     assert run_coop("--json", "proposal", "show", "1").json()["votes"]["for"] == 1
     # a keystore account also sends transactions itself (signed locally)
@@ -664,8 +712,9 @@ def test_every_resolution_template_runs_to_execution(run_coop, statute_file):
 def test_deploy_without_yes_shows_every_transaction_before_it_asks(run_coop, statute_file):
     asked = run_coop("-a", "dev:0", "deploy", statute_file, expect=1)  # no terminal to answer on
     plan = asked.stderr.splitlines()
-    assert any("deploy the factory, then create it: 7 transactions" in line for line in plan)
-    for number, name in enumerate(("CoopMembership", "CoopVotes", "CoopToken", "CoopGovernor"), start=1):
+    assert any("deploy the factory, then create it: 9 transactions" in line for line in plan)
+    names = ("BallotBox", "ResolutionRules", "CoopMembership", "CoopVotes", "CoopToken", "CoopGovernor")
+    for number, name in enumerate(names, start=1):
         assert any(line.startswith(f"  {number}. deploy {name}: gas at most ") for line in plan), plan
     assert any(line.startswith("  in all at most ") for line in plan)
     assert "confirmation needed" in plan[-1]

@@ -65,9 +65,7 @@ def try_solcx_download(version: str, timeout: int) -> bool:
     code = f"import solcx, sys\nsolcx.install_solc({version!r})\n"
     log(f"trying solcx.install_solc({version!r}) (timeout {timeout}s)")
     try:
-        proc = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout
-        )
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         log("  download timed out")
         return False

@@ -18,7 +18,8 @@ import {TimelockControllerUpgradeable} from
     "@openzeppelin/contracts-upgradeable/governance/TimelockControllerUpgradeable.sol";
 import {GovernorCountingByKind} from "./GovernorCountingByKind.sol";
 import {ResolutionKind} from "./ResolutionKind.sol";
-import {ICoopRegister} from "../interfaces/ICoopRegister.sol";
+import {ResolutionRules} from "./ResolutionRules.sol";
+import {BallotOutcome, IBallotCounter} from "../interfaces/IBallotCounter.sol";
 import {ICoopVotes} from "../interfaces/ICoopVotes.sol";
 
 /**
@@ -36,7 +37,8 @@ contract CoopGovernor is
     GovernorSettingsUpgradeable,
     GovernorCountingByKind,
     GovernorVotesQuorumFractionUpgradeable,
-    GovernorTimelockControlUpgradeable
+    GovernorTimelockControlUpgradeable,
+    IBallotCounter
 {
     /// @dev Only members with voting rights may propose.
     error ProposerNotMember(address proposer);
@@ -44,7 +46,17 @@ contract CoopGovernor is
     /// carried by a proxy.
     error NoVote(uint256 proposalId, address account);
 
-    constructor() {
+    /// @dev Only the cooperative's ballot box relays signed ballots in batches.
+    error NotBallotBox(address caller);
+
+    /// @dev The ballot box whose batches of signed ballots this governor counts (shared by a factory's cooperatives).
+    address private immutable _ballotBox;
+    /// @dev The rules that say which majority a proposal needs (shared by a factory's cooperatives).
+    ResolutionRules private immutable _rules;
+
+    constructor(address ballotBox_, ResolutionRules rules_) {
+        _ballotBox = ballotBox_;
+        _rules = rules_;
         _disableInitializers();
     }
 
@@ -115,35 +127,17 @@ contract CoopGovernor is
         return super.propose(targets, values, calldatas, description);
     }
 
-    /// @notice The kind of resolution a proposal with these calls needs at least.
-    function derivedKind(address[] memory targets, bytes[] memory calldatas) public view returns (ResolutionKind kind) {
-        kind = ResolutionKind.Ordinary;
-        address register = members().register();
-        for (uint256 i = 0; i < targets.length; ++i) {
-            ResolutionKind callKind = ResolutionKind.Ordinary;
-            if (targets[i] == address(this) || targets[i] == timelock()) {
-                callKind = ResolutionKind.StatuteChange;
-            } else if (targets[i] == register && calldatas[i].length >= 4) {
-                callKind = ICoopRegister(register).resolutionKindOf(bytes4(calldatas[i]));
-            }
-            if (_isStricter(callKind, kind)) kind = callKind;
-        }
-    }
-
     /**
-     * @notice The kind a proposer declares in `description`: a last line `#kind=new-duties`, `#kind=dissolution` or
-     * `#kind=statute-change` (before a `#proposer=0x...` suffix, if any). It only ever raises the majority.
+     * @notice The stateless contracts this governor relies on, shared by every cooperative of its factory: the
+     * ballot box whose batches of signed ballots it counts ({countRelayedBallot}), and the rules that fix the kind
+     * of each proposal ({ResolutionRules-kindOf}).
      */
-    function declaredKind(string memory description) public pure returns (ResolutionKind) {
-        bytes memory text = bytes(description);
-        uint256 end = text.length;
-        if (_endsWith(text, end, "#proposer=0x", 40)) end -= 52;
-        if (_endsWith(text, end, "#kind=new-duties", 0)) return ResolutionKind.NewDuties;
-        if (_endsWith(text, end, "#kind=dissolution", 0)) return ResolutionKind.Dissolution;
-        if (_endsWith(text, end, "#kind=statute-change", 0)) return ResolutionKind.StatuteChange;
-        return ResolutionKind.Ordinary;
+    function sharedContracts() external view returns (address ballotBox, ResolutionRules rules) {
+        return (_ballotBox, _rules);
     }
 
+    /// @dev The proposal's kind is the strictest of what its calls need and what its description declares
+    /// ({ResolutionRules-kindOf}).
     function _propose(
         address[] memory targets,
         uint256[] memory values,
@@ -152,20 +146,8 @@ contract CoopGovernor is
         address proposer
     ) internal override returns (uint256 proposalId) {
         proposalId = super._propose(targets, values, calldatas, description, proposer);
-        ResolutionKind kind = derivedKind(targets, calldatas);
-        ResolutionKind declared = declaredKind(description);
-        _setProposalKind(proposalId, _isStricter(declared, kind) ? declared : kind);
-    }
-
-    /// @dev Whether `text[:end]` ends with `marker` followed by `tail` more bytes.
-    function _endsWith(bytes memory text, uint256 end, bytes memory marker, uint256 tail) private pure returns (bool) {
-        uint256 length = marker.length + tail;
-        if (end < length) return false;
-        uint256 start = end - length;
-        for (uint256 i = 0; i < marker.length; ++i) {
-            if (text[start + i] != marker[i]) return false;
-        }
-        return true;
+        address register = members().register();
+        _setProposalKind(proposalId, _rules.kindOf(address(this), timelock(), register, targets, calldatas, description));
     }
 
     /// @dev Counts a ballot: one read of the member list gives the weight at the snapshot and the ballot index.
@@ -179,11 +161,32 @@ contract CoopGovernor is
         _validateStateBitmap(proposalId, _encodeStateBitmap(ProposalState.Active));
         (uint256 weight, uint256 index) = members().ballot(account, proposalSnapshot(proposalId));
         if (weight == 0) revert NoVote(proposalId, account);
-        _countBallot(proposalId, account, index, support, weight);
+        if (!_countBallot(proposalId, index, support, weight)) revert AlreadyVoted(proposalId, account);
         if (params.length == 0) emit VoteCast(account, proposalId, support, weight, reason);
         else emit VoteCastWithParams(account, proposalId, support, weight, reason, params);
         _tallyUpdated(proposalId);
         return weight;
+    }
+
+    /**
+     * @notice Counts `voter`'s ballot from the ballot box, which checked its signature: as {castVoteBySig} would,
+     * but a ballot that cannot count returns why instead of reverting, so that the rest of the batch counts.
+     */
+    function countRelayedBallot(
+        uint256 proposalId,
+        address voter,
+        uint8 support,
+        string calldata reason
+    ) external returns (BallotOutcome) {
+        if (msg.sender != _ballotBox) revert NotBallotBox(msg.sender);
+        if (state(proposalId) != ProposalState.Active) return BallotOutcome.NotActive;
+        if (support > uint8(VoteType.Abstain)) return BallotOutcome.InvalidSupport;
+        (uint256 weight, uint256 index) = members().ballot(voter, proposalSnapshot(proposalId));
+        if (weight == 0) return BallotOutcome.NoVote;
+        if (!_countBallot(proposalId, index, support, weight)) return BallotOutcome.AlreadyVoted;
+        emit VoteCast(voter, proposalId, support, weight, reason);
+        _tallyUpdated(proposalId);
+        return BallotOutcome.Counted;
     }
 
     /// @dev What a ballot counts ({ICoopVotes-ballot}), so that {getVotes} shows front ends the weight a vote gets.

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {GovernorUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/GovernorUpgradeable.sol";
-import {ResolutionKind} from "./ResolutionKind.sol";
+import {ResolutionKind, requiredMajority as majorityOf} from "./ResolutionKind.sol";
 
 /**
  * @title GovernorCountingByKind
@@ -64,9 +64,7 @@ abstract contract GovernorCountingByKind is GovernorUpgradeable {
     /// @notice The share of votes cast (for + against) that must be for, as a fraction `numerator / denominator`;
     /// an ordinary resolution needs strictly more than half.
     function requiredMajority(ResolutionKind kind) public pure returns (uint256 numerator, uint256 denominator) {
-        if (kind == ResolutionKind.NewDuties) return (9, 10);
-        if (kind == ResolutionKind.StatuteChange || kind == ResolutionKind.Dissolution) return (3, 4);
-        return (1, 2);
+        return majorityOf(kind);
     }
 
     /// @dev The permanent ballot index of `account` (0: none).
@@ -76,13 +74,6 @@ abstract contract GovernorCountingByKind is GovernorUpgradeable {
     function _setProposalKind(uint256 proposalId, ResolutionKind kind) internal {
         _tallies[proposalId].kind = kind;
         emit ProposalKindSet(proposalId, kind);
-    }
-
-    /// @dev Whether `a` needs a larger majority than `b`.
-    function _isStricter(ResolutionKind a, ResolutionKind b) internal pure returns (bool) {
-        (uint256 na, uint256 da) = requiredMajority(a);
-        (uint256 nb, uint256 db) = requiredMajority(b);
-        return na * db > nb * da;
     }
 
     /// @dev Quorum: every ballot counts towards participation.
@@ -110,16 +101,17 @@ abstract contract GovernorCountingByKind is GovernorUpgradeable {
         uint256 weight,
         bytes memory
     ) internal virtual override returns (uint256) {
-        _countBallot(proposalId, account, _voterIndex(account), support, weight);
+        if (!_countBallot(proposalId, _voterIndex(account), support, weight)) revert AlreadyVoted(proposalId, account);
         return weight;
     }
 
-    /// @dev Marks the ballot of the voter with `index` and counts `weight` for `support`.
-    function _countBallot(uint256 proposalId, address account, uint256 index, uint8 support, uint256 weight) internal {
+    /// @dev Marks the ballot of the voter with `index` and counts `weight` for `support` (a valid choice); false,
+    /// and nothing counted, if that voter has voted already.
+    function _countBallot(uint256 proposalId, uint256 index, uint8 support, uint256 weight) internal returns (bool) {
         mapping(uint256 => uint256) storage ballots = _ballots[proposalId];
         uint256 bit = 1 << (index & 0xff);
         uint256 word = ballots[index >> 8];
-        if (word & bit != 0) revert AlreadyVoted(proposalId, account);
+        if (word & bit != 0) return false;
         ballots[index >> 8] = word | bit;
 
         Tally storage t = _tallies[proposalId];
@@ -127,5 +119,6 @@ abstract contract GovernorCountingByKind is GovernorUpgradeable {
         else if (support == uint8(VoteType.For)) t.forVotes += uint64(weight);
         else if (support == uint8(VoteType.Abstain)) t.abstainVotes += uint64(weight);
         else revert GovernorInvalidVoteType();
+        return true;
     }
 }

@@ -17,3 +17,18 @@ enum ResolutionKind {
     NewDuties,
     Dissolution
 }
+
+/// @dev The share of votes cast (for + against) that must be for `kind`, as a fraction `numerator / denominator`; an
+/// ordinary resolution needs strictly more than half.
+function requiredMajority(ResolutionKind kind) pure returns (uint256 numerator, uint256 denominator) {
+    if (kind == ResolutionKind.NewDuties) return (9, 10);
+    if (kind == ResolutionKind.StatuteChange || kind == ResolutionKind.Dissolution) return (3, 4);
+    return (1, 2);
+}
+
+/// @dev Whether `a` needs a larger majority than `b`.
+function isStricter(ResolutionKind a, ResolutionKind b) pure returns (bool) {
+    (uint256 na, uint256 da) = requiredMajority(a);
+    (uint256 nb, uint256 db) = requiredMajority(b);
+    return na * db > nb * da;
+}

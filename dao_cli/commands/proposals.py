@@ -378,21 +378,75 @@ def vote(ctx: AppContext, proposal_id: str, support: str, reason: str, sign_only
 
 
 @click.command()
-@click.argument("ballot_file", metavar="FILE", type=click.File("r"))
+@click.argument("sources", metavar="FILE...", nargs=-1, required=True)
 @click.pass_obj
-def relay(ctx: AppContext, ballot_file: Any) -> None:
-    """Submit a signed ballot (FILE, or '-' for stdin) and pay its gas; the vote counts for its signer."""
-    try:
-        ballot = json.load(ballot_file)
-    except ValueError:
-        raise CoopError(
-            f"{ballot_file.name}: not JSON (expected what `coop vote --sign-only` prints)"
-        ) from None
-    if not isinstance(ballot, dict):
-        raise CoopError(f"{ballot_file.name}: not a signed ballot")
+def relay(ctx: AppContext, sources: tuple[str, ...]) -> None:
+    """Submit signed ballots and pay their gas; each vote counts for its signer.
+
+    FILE is what `coop vote --sign-only` printed: one ballot, a JSON array of them, JSON lines (one a
+    line), a folder of such files, or '-' for stdin. Every ballot is checked before anything is sent;
+    those that can count go through the cooperative's ballot box, many in one transaction."""
+    from .. import ballot_box
+
     coop = ctx.cooperative()
-    receipt = coop.relay(ctx.sender(), ballot)
-    ctx.transacted(receipt, f"ballot of {ballot.get('voter')} relayed", coop.names())
+    ballots = [
+        ballot_box.from_json(source, data, coop.support_value)
+        for name, text in _ballot_texts(sources)
+        for source, data in ballot_box.parse(name, text)
+    ]
+    if not ballots:
+        raise CoopError("no ballots in " + ", ".join(sources))
+    outcomes = ballot_box.relay(coop, ctx.sender(), ballots)
+    if not outcomes:
+        ctx.out.result({"dry_run": True, "ballots": len(ballots)}, "dry run: nothing was sent")
+        return
+    counted = sum(1 for o in outcomes if o.outcome == "counted")
+    missed = [o for o in outcomes if o.outcome != "counted"]
+    if any(o.tx for o in outcomes):  # something was sent: every ballot's outcome is the result
+        ctx.chain_saved()
+        lines = [f"{counted} of {len(outcomes)} ballot{'s' if len(outcomes) != 1 else ''} counted"]
+        lines += [_outcome_line(o) for o in outcomes]
+        ctx.out.result({"counted": counted, "ballots": [o.as_json() for o in outcomes]}, lines)
+    elif len(missed) > 1:  # nothing was sent: why not, ballot by ballot
+        for o in missed:
+            ctx.out.say(_outcome_line(o))
+    if len(missed) == 1:
+        raise CoopError(f"{missed[0].source}: the ballot did not count: {missed[0].detail}")
+    if missed:
+        raise CoopError(f"{len(missed)} of {len(outcomes)} ballots did not count (see above)")
+
+
+def _outcome_line(o: Any) -> str:
+    """`  counted  0xVoter on proposal N (tx 0x…)`, or the reason it did not count and where it came from."""
+    head = f"  {o.outcome:<8} {o.ballot.voter} on proposal {o.ballot.proposal_id}"
+    return head + (f" (tx {o.tx})" if o.outcome == "counted" else f": {o.detail} [{o.source}]")
+
+
+def _ballot_texts(sources: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(name, text) of every ballot file named: files, the JSON and JSON-lines files of folders, stdin."""
+    import sys
+    from pathlib import Path
+
+    texts = []
+    for source in sources:
+        if source == "-":
+            texts.append(("stdin", sys.stdin.read()))
+            continue
+        path = Path(source)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.suffix in (".json", ".jsonl") and p.is_file())
+            if not files:
+                raise CoopError(f"{source}: a folder without ballot files (*.json, *.jsonl)")
+        elif path.is_file():
+            files = [path]
+        else:
+            raise CoopError(f"{source}: no such file or folder")
+        for file in files:
+            try:
+                texts.append((str(file), file.read_text()))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise CoopError(f"{file}: cannot be read ({exc.__class__.__name__})") from None
+    return texts
 
 
 def _lifecycle(step: str, done: str, help_text: str) -> click.Command:

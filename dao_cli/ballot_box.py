@@ -1,0 +1,223 @@
+"""Signed ballots relayed through the ballot box: read from what `coop vote --sign-only` wrote, each checked
+against the chain before anything is sent, sent in batches that fit a block, and each ballot's outcome read
+back from the receipts.
+
+A relayer may be handed hundreds of ballots by members without coin for gas. One transaction per ballot
+would cost each ballot a transaction's base fee and the member's nonce update; the box counts a batch in one
+transaction, and a ballot that cannot count is skipped on chain instead of sinking the batch. Running the
+same relay again is safe: a ballot counted already is refused in the check ("has voted already"), so
+nothing is counted twice and a batch cut off by a fault is simply finished.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .errors import CoopError
+
+if TYPE_CHECKING:
+    from .cooperative import Cooperative
+    from .transact import Sender
+
+_NO_VOTE = "not a member at its snapshot, no voting rights now, or the vote is carried by a proxy"
+#: What the box's BallotOutcome values mean (BallotOutcome.Counted is 0).
+SKIPPED = {
+    1: "its signature is not the voter's",
+    2: "voting on the proposal is not open",
+    3: "its choice is not for, against or abstain",
+    4: f"the voter has no vote on it ({_NO_VOTE})",
+    5: "the voter has voted on it already",
+}
+#: The share of a block's gas limit one batch may use (the estimate has a margin already).
+BLOCK_SHARE = 0.8
+#: The most gas one transaction may use on chains that cap it (EIP-7825).
+TX_GAS_CAP = 2**24
+_NOT_A_BALLOT = "not a signed ballot (expected what `coop vote --sign-only` prints)"
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One signed ballot and where it came from (a file, a file's line)."""
+
+    source: str
+    governor: str
+    chain_id: int
+    proposal_id: int
+    voter: str
+    support: int
+    nonce: int
+    reason: str
+    signature: bytes
+
+    def as_call_argument(self) -> tuple[Any, ...]:
+        """The box's SignedBallot struct."""
+        return (self.proposal_id, self.voter, self.support, self.nonce, self.reason, self.signature)
+
+
+@dataclass
+class Outcome:
+    """What became of a ballot: "counted", "skipped" (on chain, with the reason) or "refused" (by the
+    check before sending: nothing of it was sent)."""
+
+    ballot: Ballot | None
+    source: str
+    outcome: str
+    detail: str = ""
+    tx: str | None = None
+    weight: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        b = self.ballot
+        return {
+            "source": self.source,
+            "voter": b.voter if b else None,
+            "proposal_id": str(b.proposal_id) if b else None,
+            "support": b.support if b else None,
+            "reason": b.reason if b else None,
+            "outcome": self.outcome,
+            "detail": self.detail,
+            "tx": self.tx,
+            "weight": self.weight,
+        }
+
+
+def parse(source: str, text: str) -> list[tuple[str, Any]]:
+    """The ballots in `text` (what one file holds): one JSON ballot, a JSON array of them, or JSON lines
+    (one ballot a line); each with its source ("file" or "file:line")."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+        try:
+            return [(f"{source}:{n}", json.loads(line)) for n, line in lines]
+        except ValueError:
+            raise CoopError(f"{source}: not JSON (expected what `coop vote --sign-only` prints)") from None
+    if isinstance(data, list):
+        return [(f"{source}[{i}]", item) for i, item in enumerate(data)]
+    return [(source, data)]
+
+
+def from_json(source: str, data: Any, support_of: Any) -> Ballot:
+    """A ballot from its JSON form, every field checked for its type (CoopError in words)."""
+    from .calls import checked_address
+
+    if not isinstance(data, dict):
+        raise CoopError(f"{source}: {_NOT_A_BALLOT}")
+    try:
+        return Ballot(
+            source=source,
+            governor=checked_address(data["governor"], "governor"),
+            chain_id=int(data["chain_id"]),
+            proposal_id=int(data["proposal_id"]),
+            voter=checked_address(data["voter"], "voter"),
+            support=support_of(data["support"]),
+            nonce=int(data["nonce"]),
+            reason=str(data.get("reason") or ""),
+            signature=bytes.fromhex(str(data["signature"]).removeprefix("0x")),
+        )
+    except CoopError as exc:
+        raise CoopError(f"{source}: {exc}") from None
+    except (KeyError, TypeError, ValueError):
+        raise CoopError(f"{source}: {_NOT_A_BALLOT}") from None
+
+
+def problem(coop: Cooperative, ballot: Ballot) -> str | None:
+    """Why `ballot` cannot count now, in words, or None if it will: the chain, the governor, the proposal,
+    whether voting is open, the signature, and the voter's vote are all checked against the chain."""
+    from .cooperative import PROPOSAL_STATES, typed_signer
+
+    w3 = coop.w3
+    if ballot.chain_id != w3.eth.chain_id:
+        return f"the ballot is for chain {ballot.chain_id}, the node is chain {w3.eth.chain_id}"
+    if ballot.governor != coop.governor.address:
+        return f"the ballot is for the governor {ballot.governor}, not this cooperative's"
+    try:
+        coop.proposal(ballot.proposal_id)
+    except CoopError as exc:
+        return str(exc)
+    g = coop.governor.functions
+    state = PROPOSAL_STATES[g.state(ballot.proposal_id).call()]
+    if state != "active":
+        return f"voting on proposal {ballot.proposal_id} is not open (it is {state})"
+    domain, primary, fields, message = coop.ballot_message(
+        ballot.proposal_id, ballot.support, ballot.voter, ballot.nonce, ballot.reason
+    )
+    if not w3.eth.get_code(ballot.voter) and (
+        typed_signer(domain, primary, fields, message, ballot.signature) != ballot.voter
+    ):
+        return (
+            f"the ballot is not signed by {ballot.voter}: it was edited after signing (proposal, choice, "
+            "reason or voter), or signed for another cooperative or chain"
+        )
+    if g.hasVoted(ballot.proposal_id, ballot.voter).call():
+        return f"{ballot.voter} has voted on proposal {ballot.proposal_id} already"
+    if g.getVotes(ballot.voter, g.proposalSnapshot(ballot.proposal_id).call()).call() == 0:
+        return f"{ballot.voter} has no vote on proposal {ballot.proposal_id} ({_NO_VOTE})"
+    return None
+
+
+def relay(coop: Cooperative, sender: Sender, ballots: list[Ballot]) -> list[Outcome]:
+    """Check every ballot, send those that can count through the box in batches that fit a block, and
+    return each ballot's outcome in the order given. A ballot refused by the check is not sent; one the
+    chain skips (its state changed after the check) is reported with the chain's reason."""
+    outcomes: dict[int, Outcome] = {}
+    ready: list[tuple[int, Ballot]] = []
+    seen: set[tuple[int, str]] = set()
+    for i, ballot in enumerate(ballots):
+        key = (ballot.proposal_id, ballot.voter)
+        reason = "a second ballot of the voter on this proposal in this relay" if key in seen else None
+        reason = reason or problem(coop, ballot)
+        if reason is not None:
+            outcomes[i] = Outcome(ballot, ballot.source, "refused", reason)
+            continue
+        seen.add(key)
+        ready.append((i, ballot))
+    while ready:
+        batch = _fitting(coop, sender, ready)
+        receipt = coop.relay_ballots(sender, [b.as_call_argument() for _, b in batch])
+        if receipt is None:  # a dry run, or the review said no: nothing of this batch or the rest is sent
+            return []
+        outcomes.update(_read(coop, receipt, batch))
+        ready = ready[len(batch) :]
+    return [outcomes[i] for i in range(len(ballots))]
+
+
+def _fitting(coop: Cooperative, sender: Sender, ready: list[tuple[int, Ballot]]) -> list[Any]:
+    """The longest head of `ready` whose batch fits in a share of the block (estimated, then shrunk)."""
+    from .transact import prepare
+
+    w3 = coop.w3
+    budget = int(min(w3.eth.get_block("latest")["gasLimit"], TX_GAS_CAP) * BLOCK_SHARE)
+    size = len(ready)
+    while True:
+        batch = ready[:size]
+        gas = prepare(w3, sender, coop.ballot_box_call([b.as_call_argument() for _, b in batch])).gas
+        if gas <= budget or size == 1:
+            return batch
+        size = max(1, min(size - 1, size * budget // gas))
+
+
+def _read(coop: Cooperative, receipt: Any, batch: list[tuple[int, Ballot]]) -> dict[int, Outcome]:
+    """Each ballot's outcome in a mined batch, from the governor's VoteCast and the box's BallotSkipped."""
+    from web3.logs import DISCARD
+
+    box, _ = coop.shared_contracts()
+    tx = "0x" + bytes(receipt["transactionHash"]).hex()
+    cast = {
+        (e["args"]["proposalId"], e["args"]["voter"]): e["args"]["weight"]
+        for e in coop.governor.events.VoteCast().process_receipt(receipt, errors=DISCARD)
+    }
+    skipped = {
+        (e["args"]["proposalId"], e["args"]["voter"]): e["args"]["reason"]
+        for e in box.events.BallotSkipped().process_receipt(receipt, errors=DISCARD)
+    }
+    outcomes = {}
+    for i, b in batch:
+        key = (b.proposal_id, b.voter)
+        if key in cast:
+            outcomes[i] = Outcome(b, b.source, "counted", "", tx, cast[key])
+        else:
+            outcomes[i] = Outcome(b, b.source, "skipped", SKIPPED.get(skipped.get(key, 0), "not counted"), tx)
+    return outcomes
