@@ -78,6 +78,11 @@ WORDS: dict[str, str] = {
         "its vote is carried by a proxy"
     ),
     "AlreadyVoted": "{1} has already voted on this proposal, itself or through its proxy",
+    "NotBallotBox": "only the cooperative's ballot box relays signed ballots in batches ({0} is not it)",
+    # ------------------------------------------------------------------ the ballot box (BallotBox)
+    "ForeignDomain": (
+        "{0} does not sign ballots as a governor of this chain: the ballot box cannot check them"
+    ),
     "GovernorAlreadyCastVote": "{0} has already voted on this proposal",
     "GovernorAlreadyQueuedProposal": (
         "proposal {0:proposal} is queued already: execute it after the timelock delay"

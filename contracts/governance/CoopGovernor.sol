@@ -28,8 +28,9 @@ import {ICoopVotes} from "../interfaces/ICoopVotes.sol";
  * as treasury and executor. Only members propose. Quorum is a statute fraction of the members with voting rights at
  * the snapshot, rounded up. The majority a resolution needs follows from what it calls: any call that changes a
  * statute parameter or the governance settings makes it a statute change (3/4), whatever the proposer claims; a
- * proposer may only ask for a stricter kind, in the description ({declaredKind}), so the kind is bound to the
- * proposal's id and cannot be stripped by front-running.
+ * proposer may only ask for a stricter kind, in the description ({ResolutionRules-declaredKind}), so the kind is
+ * bound to the proposal's id and cannot be stripped by front-running. Members' signed ballots also arrive in batches
+ * from the ballot box ({countRelayedBallot}).
  *
  * The clock is the block timestamp, as on the member list, so voting delay and period are in seconds.
  */
@@ -112,7 +113,7 @@ contract CoopGovernor is
 
     /**
      * @notice Proposes a resolution; only members with voting rights may. Its kind is the strictest of what its calls
-     * need and what its description declares ({declaredKind}).
+     * need and what its description declares ({ResolutionRules-kindOf}).
      * @dev See {IGovernor-propose}. The declared kind is part of the description and so of the proposal id: nobody
      * can create the same proposal without it. Ending the description with OpenZeppelin's `#proposer=0x...` binds
      * the proposer too.
