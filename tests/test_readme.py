@@ -125,3 +125,20 @@ def test_the_readme_examples_run_as_written(tmp_path):
             )
     finally:
         subprocess.run(["bash", "-c", "coop node stop"], cwd=tmp_path, env=env, capture_output=True)
+
+
+def table(text: str, header: str) -> list[str]:
+    """The Markdown table whose first line starts with `header`."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header))
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
+    return lines[start:end]
+
+
+def test_the_readme_shows_the_measured_benchmark_table():
+    """The README's benchmark table is the one `make bench` last wrote into BENCHMARKS.md, which it links."""
+    readme = (ROOT / "README.md").read_text()
+    measured = (ROOT / "BENCHMARKS.md").read_text()
+    header = "| operation | coopdao | baseline |"
+    assert table(readme, header) == table(measured, header)
+    assert "(BENCHMARKS.md)" in readme and "make bench" in readme
