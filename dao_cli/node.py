@@ -51,6 +51,7 @@ from typing import Any
 
 from . import paths
 from .errors import CoopError, OutcomeUnknown
+from .locks import file_lock
 
 HOST = "127.0.0.1"
 MNEMONIC = "test test test test test test test test test test test junk"
@@ -213,7 +214,7 @@ class LocalNode:
             return
         import gzip
 
-        with _file_lock(self._save_lock_file, SAVE_TIMEOUT):
+        with file_lock(self._save_lock_file, SAVE_TIMEOUT):
             dump = rpc(url, "anvil_dumpState", [], timeout=timeout)
             try:
                 state = gzip.decompress(bytes.fromhex(str(dump)[2:]))
@@ -404,32 +405,8 @@ class LocalNode:
     def _locked(self) -> Iterator[None]:
         """Two `coop` processes needing the node at once must not start two nodes on one state."""
         busy = f"another coop is starting or stopping the local {self.kind.name}: try again"
-        with _file_lock(self._lock_file, LOCK_TIMEOUT, busy):
+        with file_lock(self._lock_file, LOCK_TIMEOUT, busy):
             yield
-
-
-@contextlib.contextmanager
-def _file_lock(path: Path, timeout: float, busy: str | None = None) -> Iterator[None]:
-    """An exclusive lock on `path` (POSIX; elsewhere none), waited for up to `timeout` seconds."""
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: no lock
-        yield
-        return
-    with open(path, "a") as handle:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise CoopError(busy or f"another coop holds {path} too long: try again") from None
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 
 from . import paths
 from .errors import CoopError
+from .locks import file_lock
 
 LOCK_TIMEOUT = 10.0
 #: The fields of a transaction that say what it does: two sends with equal ones are the same call.
@@ -132,7 +133,7 @@ class Outbox:
     def _editing(self) -> Iterator[list[dict[str, Any]]]:
         """The entries, to change in place; written back atomically, under a lock held meanwhile."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with _locked(self.path.with_name(self.path.name + ".lock")):
+        with file_lock(self.path.with_name(self.path.name + ".lock"), LOCK_TIMEOUT):
             entries = self._load()
             yield entries
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".outbox-", suffix=".tmp")
@@ -154,27 +155,3 @@ def _key(entry: dict[str, Any]) -> tuple[int, str, int]:
 def _fees(tx: dict[str, Any]) -> dict[str, int]:
     names = ("maxFeePerGas", "maxPriorityFeePerGas") if "maxFeePerGas" in tx else ("gasPrice",)
     return {name: int(tx[name]) for name in names if tx.get(name) is not None}
-
-
-@contextlib.contextmanager
-def _locked(lock_path: Path) -> Iterator[None]:
-    """An exclusive lock on `lock_path` (POSIX; elsewhere none), waited for up to LOCK_TIMEOUT seconds."""
-    try:
-        import fcntl
-    except ImportError:
-        yield
-        return
-    with open(lock_path, "a") as handle:
-        deadline = time.monotonic() + LOCK_TIMEOUT
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise CoopError(f"another coop holds {lock_path} too long: try again") from None
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -17,6 +17,7 @@ from conftest import (
     propose,
     resolve,
     reverts,
+    signed_ballot,
     start_voting,
     state,
 )
@@ -293,28 +294,8 @@ def test_proxy_leaving_gives_principals_their_votes_back(coop, founders):
 
 
 def ballot_signature(coop, key, proposal_id, support, voter):
-    """An EIP-712 ballot signed with `key`, as a wallet signs it for a relayer."""
-    domain = {
-        "name": coop.governor.name(),
-        "version": coop.governor.version(),
-        "chainId": web3.eth.chain_id,
-        "verifyingContract": coop.governor.address,
-    }
-    types = {
-        "Ballot": [
-            {"name": "proposalId", "type": "uint256"},
-            {"name": "support", "type": "uint8"},
-            {"name": "voter", "type": "address"},
-            {"name": "nonce", "type": "uint256"},
-        ]
-    }
-    message = {
-        "proposalId": proposal_id,
-        "support": support,
-        "voter": voter,
-        "nonce": coop.governor.nonces(voter),
-    }
-    return Account.sign_message(encode_typed_data(domain, types, message), key).signature
+    """A ballot signed with `key` for `voter`'s current nonce."""
+    return signed_ballot(coop.governor, key, proposal_id, support, voter, coop.governor.nonces(voter))
 
 
 def test_vote_with_reason_and_by_signature(coop, founders, board, deployer):
