@@ -67,12 +67,14 @@ class Outcome:
     detail: str = ""
     tx: str | None = None
     weight: int = 0
+    detail_subject: str = ""  # what a declaration's outcome is about ("notice of 0x…")
 
     def as_json(self) -> dict[str, Any]:
         b = self.ballot
         return {
             "source": self.source,
             "voter": b.voter if b else None,
+            "declaration": self.detail_subject or None,
             "proposal_id": str(b.proposal_id) if b else None,
             "support": b.support if b else None,
             "reason": b.reason if b else None,

@@ -285,7 +285,7 @@ class Cooperative:
             {"name": "deadline", "type": "uint256"},
         ]
         domain = {"name": name, "version": version, "chainId": chain_id, "verifyingContract": contract}
-        signature = self._sign_typed(signer, domain, "ShareTransfer", fields, message)
+        signature = self.sign_typed(signer, domain, "ShareTransfer", fields, message)
         return {
             "membership": contract,
             "chain_id": chain_id,
@@ -334,6 +334,17 @@ class Cooperative:
 
     def give_notice(self, sender: Sender) -> Any:
         return self._send(sender, self.membership.functions.giveNotice())
+
+    def give_notice_by_signature(self, sender: Sender, member: str, deadline: int, signature: bytes) -> Any:
+        """Relay `member`'s signed notice (`declarations.sign`); `sender` pays."""
+        return self._send(sender, self.membership.functions.giveNoticeBySig(member, deadline, signature))
+
+    def set_proxy_by_signature(
+        self, sender: Sender, proxy: str, nonce: int, deadline: int, signature: bytes
+    ) -> Any:
+        """Relay a member's signed appointment of `proxy` (`declarations.sign`); `sender` pays."""
+        r, s, v = signature[:32], signature[32:64], signature[64]
+        return self._send(sender, self.votes.functions.delegateBySig(proxy, nonce, deadline, v, r, s))
 
     def complete_exit(self, sender: Sender, member: str) -> Any:
         return self._send(sender, self.membership.functions.completeExit(member))
@@ -575,7 +586,7 @@ class Cooperative:
         domain, primary, fields, message = self.ballot_message(
             proposal_id, self._support(support), signer.address, nonce, reason
         )
-        signature = self._sign_typed(signer, domain, primary, fields, message)
+        signature = self.sign_typed(signer, domain, primary, fields, message)
         return {
             "governor": domain["verifyingContract"],
             "chain_id": domain["chainId"],
@@ -613,7 +624,7 @@ class Cooperative:
         domain = {"name": name, "version": version, "chainId": chain_id, "verifyingContract": contract}
         return domain, primary, fields, message
 
-    def _sign_typed(
+    def sign_typed(
         self,
         signer: Sender,
         domain: dict[str, Any],

@@ -59,6 +59,10 @@ WORDS: dict[str, str] = {
     "InvalidConsentSignature": (
         "the agreement is not signed by {0}, or has been used already: ask for a new one"
     ),
+    "DeclarationExpired": "the signed declaration expired at {0:date}: the member signs a new one",
+    "InvalidNoticeSignature": (
+        "the notice is not signed by {0}, or has been used already: the member signs a new one"
+    ),
     "InsufficientFunds": (
         "{0:amount} is more than the {1:amount} that may go to the treasury (escrow and refund claims stay)"
     ),

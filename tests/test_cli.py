@@ -580,6 +580,38 @@ def test_many_signed_ballots_are_relayed_in_one_transaction_and_a_rerun_counts_n
     one_line_error(founded(9, "relay", tmp_path / "empty", expect=1), "a folder without ballot files")
 
 
+def test_a_member_s_signed_notice_and_proxy_appointment_are_relayed_by_anyone(founded, run_coop, tmp_path):
+    """Declarations in text form (GenG §§43(5), 65(2)): signed with --sign-only, relayed by a non-member in
+    one `coop relay` beside a ballot; each takes effect once, and relaying them again is refused in words."""
+    founded(1, "propose", "mint", accounts[1].address, "1", "--title", "Tokens")
+    open_voting()
+    notice = founded(3, "--json", "member", "notice", "--sign-only").json()
+    assert notice["kind"] == "notice" and notice["member"] == accounts[3].address
+    appointment = founded(2, "--json", "member", "proxy", "set", accounts[1].address, "--sign-only").json()
+    ballot = founded(1, "--json", "vote", "1", "for", "--sign-only").json()
+    signed = tmp_path / "signed.jsonl"
+    signed.write_text("".join(json.dumps(item) + "\n" for item in (notice, appointment, ballot)))
+    block = web3.eth.block_number
+    assert run_coop("--json", "member", "show", accounts[3].address).json()["status"] == "active"
+
+    report = founded(9, "--json", "relay", signed).json()
+    assert [b["outcome"] for b in report["ballots"]] == ["counted"] * 3
+    assert [b["declaration"] for b in report["ballots"][:2]] == [
+        f"notice of {accounts[3].address}",
+        f"proxy of {accounts[2].address}",
+    ]
+    assert web3.eth.block_number == block + 3  # a transaction each for the declarations, one for the ballot
+    assert run_coop("--json", "member", "show", accounts[3].address).json()["status"] == "leaving"
+    assert run_coop("--json", "member", "show", accounts[2].address).json()["proxy"] == accounts[1].address
+
+    again = founded(9, "relay", signed, expect=1)
+    assert web3.eth.block_number == block + 3  # nothing sent
+    assert again.stderr.count("it was used already") == 2 and "has voted on proposal" in again.stderr
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps({**appointment, "proxy": accounts[3].address, "nonce": 1}))
+    one_line_error(founded(9, "relay", edited, expect=1), f"the proxy is not signed by {accounts[2].address}")
+
+
 def test_a_keystore_member_signs_a_ballot_that_a_relayer_submits(founded, run_coop, fast_keystores, tmp_path):
     run_coop("accounts", "import", "bob", input=dev_key(2) + "\n")
     founded(1, "propose", "mint", accounts[1].address, "1", "--title", "Tokens")

@@ -95,6 +95,7 @@ contract CoopMembership is Initializable, ReentrancyGuardUpgradeable, EIP712, No
     uint256 public constant MAX_NOTICE_MONTHS = 60;
     bytes32 private constant SHARE_TRANSFER_TYPEHASH =
         keccak256("ShareTransfer(address from,address to,uint256 shares,uint256 value,uint256 nonce,uint256 deadline)");
+    bytes32 private constant NOTICE_TYPEHASH = keccak256("Notice(address member,uint256 nonce,uint256 deadline)");
 
     Terms private _terms;
     address private _governance;
@@ -162,6 +163,8 @@ contract CoopMembership is Initializable, ReentrancyGuardUpgradeable, EIP712, No
     error NoTransferConsent(address from, address to, uint256 shares, uint256 value);
     error ConsentExpired(uint256 deadline);
     error InvalidConsentSignature(address to);
+    error DeclarationExpired(uint256 deadline);
+    error InvalidNoticeSignature(address member);
     error InsufficientFunds(uint256 requested, uint256 available);
 
     modifier onlyGovernance() {
@@ -351,9 +354,27 @@ contract CoopMembership is Initializable, ReentrancyGuardUpgradeable, EIP712, No
     /// @notice Gives notice; the exit takes effect at the first fiscal-year end after the notice period, and the vote
     /// ends with it.
     function giveNotice() external {
-        Member storage m = _members[msg.sender];
-        if (m.status == Status.Leaving) revert NoticeAlreadyGiven(msg.sender, m.exitAt);
-        if (m.status != Status.Active) revert NotActiveMember(msg.sender);
+        _giveNotice(msg.sender);
+    }
+
+    /**
+     * @notice Gives `member`'s notice, declared in text form (GenG §65(2)) as an EIP-712 signature (`Notice`, with
+     * `member`'s current {nonces} and a `deadline`): anyone may relay it and pay the gas. A contract member signs by
+     * ERC-1271. A signature serves once.
+     */
+    function giveNoticeBySig(address member, uint256 deadline, bytes calldata signature) external {
+        if (block.timestamp > deadline) revert DeclarationExpired(deadline);
+        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(NOTICE_TYPEHASH, member, _useNonce(member), deadline)));
+        if (!SignatureChecker.isValidSignatureNow(member, digest, signature)) revert InvalidNoticeSignature(member);
+        _giveNotice(member);
+    }
+
+    /// @dev The notice of `member`: its exit date from the statute's notice period and fiscal year, and its vote ends
+    /// then by itself.
+    function _giveNotice(address member) private {
+        Member storage m = _members[member];
+        if (m.status == Status.Leaving) revert NoticeAlreadyGiven(member, m.exitAt);
+        if (m.status != Status.Active) revert NotActiveMember(member);
         Terms memory t = _terms;
         uint256 exitAt = FiscalCalendar.exitDate(
             block.timestamp,
@@ -363,8 +384,8 @@ contract CoopMembership is Initializable, ReentrancyGuardUpgradeable, EIP712, No
         );
         m.status = Status.Leaving;
         m.exitAt = exitAt.toUint48();
-        _votes.endVotingRightsAt(msg.sender, exitAt);
-        emit NoticeGiven(msg.sender, exitAt);
+        _votes.endVotingRightsAt(member, exitAt);
+        emit NoticeGiven(member, exitAt);
     }
 
     /**

@@ -164,10 +164,27 @@ def transfer_shares(ctx: AppContext, to: str, shares: int, consent_file: Any) ->
     ctx.transacted(receipt, f"{shares} share(s) transferred to {who}", coop.names())
 
 
+_SIGN_ONLY = "Print an EIP-712 signed declaration for `coop relay` (valid 7 days, once); send nothing."
+
+
+def _print_declaration(ctx: AppContext, kind: str, proxy: str | None = None) -> None:
+    import json
+
+    from ..declarations import sign
+
+    signed = sign(ctx.cooperative(), ctx.sender(), kind, proxy)
+    ctx.out.say(f"signed {kind} of {signed['member']}: anyone can submit it with `coop relay FILE`")
+    ctx.out.result(signed, json.dumps(signed, indent=2))
+
+
 @member.command()
+@click.option("--sign-only", is_flag=True, help=_SIGN_ONLY)
 @click.pass_obj
-def notice(ctx: AppContext) -> None:
+def notice(ctx: AppContext, sign_only: bool) -> None:
     """Give notice: the exit takes effect at the first fiscal-year end after the notice period."""
+    if sign_only:
+        _print_declaration(ctx, "notice")
+        return
     coop = ctx.cooperative()
     ctx.transacted(coop.give_notice(ctx.sender()), "notice given", coop.names())
 
@@ -198,11 +215,15 @@ def proxy() -> None:
 
 @proxy.command(name="set")
 @click.argument("address")
+@click.option("--sign-only", is_flag=True, help=_SIGN_ONLY)
 @click.pass_obj
-def proxy_set(ctx: AppContext, address: str) -> None:
+def proxy_set(ctx: AppContext, address: str, sign_only: bool) -> None:
     """Appoint ADDRESS (a member) as your proxy."""
-    coop = ctx.cooperative()
     who = _address(address, "proxy")
+    if sign_only:
+        _print_declaration(ctx, "proxy", who)
+        return
+    coop = ctx.cooperative()
     ctx.transacted(coop.set_proxy(ctx.sender(), who), f"{who} carries your vote", coop.names())
 
 

@@ -381,22 +381,26 @@ def vote(ctx: AppContext, proposal_id: str, support: str, reason: str, sign_only
 @click.argument("sources", metavar="FILE...", nargs=-1, required=True)
 @click.pass_obj
 def relay(ctx: AppContext, sources: tuple[str, ...]) -> None:
-    """Submit signed ballots and pay their gas; each vote counts for its signer.
+    """Submit signed ballots and declarations and pay their gas; each counts for its signer.
 
-    FILE is what `coop vote --sign-only` printed: one ballot, a JSON array of them, JSON lines (one a
-    line), a folder of such files, or '-' for stdin. Every ballot is checked before anything is sent;
-    those that can count go through the cooperative's ballot box, many in one transaction."""
-    from .. import ballot_box
+    FILE is what `coop vote --sign-only` printed (or `coop member notice --sign-only`, `coop member proxy
+    set --sign-only`): one, a JSON array of them, JSON lines (one a line), a folder of such files, or '-'
+    for stdin. Every one is checked before anything is sent; ballots that can count go through the
+    cooperative's ballot box, many in one transaction; each declaration is a transaction of its own."""
+    from .. import ballot_box, declarations
 
     coop = ctx.cooperative()
+    items = [item for name, text in _ballot_texts(sources) for item in ballot_box.parse(name, text)]
+    if not items:
+        raise CoopError("no ballots in " + ", ".join(sources))
+    sender = ctx.sender()
+    declared = [_relay_declaration(coop, sender, s, d) for s, d in items if declarations.is_declaration(d)]
     ballots = [
         ballot_box.from_json(source, data, coop.support_value)
-        for name, text in _ballot_texts(sources)
-        for source, data in ballot_box.parse(name, text)
+        for source, data in items
+        if not declarations.is_declaration(data)
     ]
-    if not ballots:
-        raise CoopError("no ballots in " + ", ".join(sources))
-    outcomes = ballot_box.relay(coop, ctx.sender(), ballots)
+    outcomes = [*declared, *ballot_box.relay(coop, sender, ballots)] if ballots else declared
     if not outcomes:
         ctx.out.result({"dry_run": True, "ballots": len(ballots)}, "dry run: nothing was sent")
         return
@@ -418,8 +422,30 @@ def relay(ctx: AppContext, sources: tuple[str, ...]) -> None:
 
 def _outcome_line(o: Any) -> str:
     """`  counted  0xVoter on proposal N (tx 0x…)`, or the reason it did not count and where it came from."""
-    head = f"  {o.outcome:<8} {o.ballot.voter} on proposal {o.ballot.proposal_id}"
+    what = f"{o.ballot.voter} on proposal {o.ballot.proposal_id}" if o.ballot else o.detail_subject
+    head = f"  {o.outcome:<8} {what}"
     return head + (f" (tx {o.tx})" if o.outcome == "counted" else f": {o.detail} [{o.source}]")
+
+
+def _relay_declaration(coop: Any, sender: Any, source: str, data: dict[str, Any]) -> Any:
+    """Relay one signed declaration (a notice, a proxy appointment); its outcome told as a ballot's is.
+    One the chain refuses (its simulation reverts) is reported and the others still go."""
+    from .. import declarations
+    from ..ballot_box import Outcome
+    from ..errors import TransactionFailed
+
+    subject = f"{data.get('kind')} of {data.get('member')}"
+    reason = declarations.problem(coop, data)
+    if reason is not None:
+        return Outcome(None, source, "refused", reason, detail_subject=subject)
+    try:
+        receipt = declarations.relay(coop, sender, data)
+    except TransactionFailed as exc:
+        return Outcome(None, source, "refused", str(exc), detail_subject=subject)
+    if receipt is None:
+        return Outcome(None, source, "refused", "not sent (dry run)", detail_subject=subject)
+    tx = "0x" + bytes(receipt["transactionHash"]).hex()
+    return Outcome(None, source, "counted", "", tx, detail_subject=subject)
 
 
 def _ballot_texts(sources: tuple[str, ...]) -> list[tuple[str, str]]:

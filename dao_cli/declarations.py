@@ -1,0 +1,141 @@
+"""Members' declarations in text form, signed (EIP-712) instead of sent: a notice (GenG §65(2)) and a proxy
+appointment (§43(5)). A member without coin for gas signs one with `--sign-only`; anyone relays it with
+`coop relay` and pays. Each is good once (the member's nonce on the contract it goes to) and until its
+deadline, and every field is checked against the chain before anything is sent.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .errors import CoopError
+
+if TYPE_CHECKING:
+    from .cooperative import Cooperative
+    from .transact import Sender
+
+#: How long a signed declaration stays valid unless the signer says otherwise.
+VALID_FOR = 7 * 86400
+_NOT_ONE = (
+    "not a signed declaration (expected what `coop member notice --sign-only` or `coop member proxy set "
+    "--sign-only` prints)"
+)
+_TYPES = {
+    "notice": (
+        "Notice",
+        [
+            {"name": "member", "type": "address"},
+            {"name": "nonce", "type": "uint256"},
+            {"name": "deadline", "type": "uint256"},
+        ],
+    ),
+    "proxy": (
+        "Delegation",
+        [
+            {"name": "delegatee", "type": "address"},
+            {"name": "nonce", "type": "uint256"},
+            {"name": "expiry", "type": "uint256"},
+        ],
+    ),
+}
+
+
+def _contract(coop: Cooperative, kind: str) -> Any:
+    """The contract a declaration of `kind` goes to: the member list (notice) or the votes (proxy)."""
+    return coop.membership if kind == "notice" else coop.votes
+
+
+def _message(kind: str, member: str, proxy: str | None, nonce: int, deadline: int) -> dict[str, Any]:
+    if kind == "notice":
+        return {"member": member, "nonce": nonce, "deadline": deadline}
+    return {"delegatee": proxy, "nonce": nonce, "expiry": deadline}
+
+
+def _domain(contract: Any) -> dict[str, Any]:
+    _, name, version, chain_id, address, _, _ = contract.functions.eip712Domain().call()
+    return {"name": name, "version": version, "chainId": chain_id, "verifyingContract": address}
+
+
+def sign(
+    coop: Cooperative, signer: Sender, kind: str, proxy: str | None = None, valid_for: int = VALID_FOR
+) -> dict[str, Any]:
+    """`signer`'s signed declaration of `kind` ("notice", or "proxy" appointing `proxy`), sent nowhere."""
+    contract = _contract(coop, kind)
+    nonce = contract.functions.nonces(signer.address).call()
+    deadline = coop.w3.eth.get_block("latest")["timestamp"] + valid_for
+    domain = _domain(contract)
+    primary, fields = _TYPES[kind]
+    message = _message(kind, signer.address, proxy, nonce, deadline)
+    signature = coop.sign_typed(signer, domain, primary, fields, message)
+    return {
+        "kind": kind,
+        "contract": domain["verifyingContract"],
+        "chain_id": domain["chainId"],
+        "member": signer.address,
+        **({"proxy": proxy} if kind == "proxy" else {}),
+        "nonce": nonce,
+        "deadline": deadline,
+        "signature": "0x" + signature.hex(),
+    }
+
+
+def is_declaration(data: Any) -> bool:
+    """Whether parsed JSON is a signed declaration (rather than a ballot)."""
+    return isinstance(data, dict) and data.get("kind") in _TYPES
+
+
+def problem(coop: Cooperative, data: dict[str, Any]) -> str | None:
+    """Why the signed declaration `data` cannot take effect now, in words, or None if it will."""
+    from .calls import checked_address
+    from .cooperative import typed_signer
+
+    kind = data["kind"]
+    try:
+        target = checked_address(data["contract"], "contract")
+        chain_id, nonce, deadline = int(data["chain_id"]), int(data["nonce"]), int(data["deadline"])
+        member = checked_address(data["member"], "member")
+        proxy = checked_address(data["proxy"], "proxy") if kind == "proxy" else None
+        signature = bytes.fromhex(str(data["signature"]).removeprefix("0x"))
+    except CoopError as exc:
+        return str(exc)
+    except (KeyError, TypeError, ValueError):
+        return _NOT_ONE
+    w3 = coop.w3
+    contract = _contract(coop, kind)
+    if chain_id != w3.eth.chain_id:
+        return f"the {kind} is for chain {chain_id}, the node is chain {w3.eth.chain_id}"
+    if target != contract.address:
+        return f"the {kind} is for the contract {target}, not this cooperative's"
+    if deadline < w3.eth.get_block("latest")["timestamp"]:
+        return f"the {kind} of {member} has expired: the member signs a new one"
+    current = contract.functions.nonces(member).call()
+    if nonce != current:
+        return (
+            f"the {kind} of {member} was signed with nonce {nonce}, the cooperative expects {current}: it "
+            "was used already, or another signature of the member was; the member signs a new one"
+        )
+    if kind == "proxy" and w3.eth.get_code(member):
+        return f"{member} is a contract: it appoints its proxy itself (a signed appointment needs a key)"
+    primary, fields = _TYPES[kind]
+    message = _message(kind, member, proxy, nonce, deadline)
+    signer = typed_signer(_domain(contract), primary, fields, message, signature)
+    if not w3.eth.get_code(member) and signer != member:
+        return (
+            f"the {kind} is not signed by {member}: it was edited after signing, or signed for another "
+            "cooperative or chain"
+        )
+    if kind == "proxy" and contract.functions.delegates(member).call() == proxy:
+        return f"{proxy} carries the vote of {member} already"
+    return None
+
+
+def relay(coop: Cooperative, sender: Sender, data: dict[str, Any]) -> Any:
+    """Send the checked declaration `data`; `sender` pays, it takes effect for the member who signed."""
+    reason = problem(coop, data)
+    if reason is not None:
+        raise CoopError(reason)
+    deadline = int(data["deadline"])
+    signature = bytes.fromhex(str(data["signature"]).removeprefix("0x"))
+    if data["kind"] == "notice":
+        return coop.give_notice_by_signature(sender, data["member"], deadline, signature)
+    return coop.set_proxy_by_signature(sender, data["proxy"], int(data["nonce"]), deadline, signature)
