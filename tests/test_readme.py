@@ -28,7 +28,7 @@ NORMAL = [  # (pattern, replacement), applied in order
     (r"\d{4}-\d{2}-\d{2}", "DAY"),
     (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT"),
     (r"\(state in [^)]*\)", "(state in FOLDER)"),
-    (r"gas( at most)? [\d,]+", r"gas\1 N"),
+    (r"gas(\s+at most)? [\d,]+", r"gas\1 N"),  # also the review's aligned `gas      at most N`
     (r"fee at most [\d.]+ ETH", "fee at most N ETH"),
     (r"etaSeconds=\d+", "etaSeconds=N"),
     (r"\(\d+d \d+h left\)", "(TIME left)"),
