@@ -306,25 +306,29 @@ def run_coop(coop_home):
 # --------------------------------------------------------------------------- signed ballots
 
 
+def eip712_signature(key, name, contract, primary, fields, message, chain_id=None):
+    """`message` of type `primary` signed with `key` (EIP-712) for `contract` named `name` (version 1) on
+    chain `chain_id` (this chain unless given), as a wallet signs it."""
+    domain = {
+        "name": name,
+        "version": "1",
+        "chainId": chain_id or web3.eth.chain_id,
+        "verifyingContract": contract.address,
+    }
+    return Account.sign_message(encode_typed_data(domain, {primary: fields}, message), key).signature
+
+
 def signed_ballot(governor, key, proposal_id, support, voter, nonce, chain_id=None):
     """An EIP-712 ballot signed with `key` for `governor` on chain `chain_id` (this chain unless given), as a
     wallet signs it for a relayer."""
-    domain = {
-        "name": governor.name(),
-        "version": governor.version(),
-        "chainId": chain_id or web3.eth.chain_id,
-        "verifyingContract": governor.address,
-    }
-    types = {
-        "Ballot": [
-            {"name": "proposalId", "type": "uint256"},
-            {"name": "support", "type": "uint8"},
-            {"name": "voter", "type": "address"},
-            {"name": "nonce", "type": "uint256"},
-        ]
-    }
+    fields = [
+        {"name": "proposalId", "type": "uint256"},
+        {"name": "support", "type": "uint8"},
+        {"name": "voter", "type": "address"},
+        {"name": "nonce", "type": "uint256"},
+    ]
     message = {"proposalId": proposal_id, "support": support, "voter": str(voter), "nonce": nonce}
-    return Account.sign_message(encode_typed_data(domain, types, message), key).signature
+    return eip712_signature(key, governor.name(), governor, "Ballot", fields, message, chain_id)
 
 
 def signing_member(coop, deployer, board, name):

@@ -8,7 +8,7 @@ puppet that makes several calls in one transaction. The payment tokens are the t
 
 import pytest
 from brownie import CoinRefuser, FeeToken, HookToken, Puppet, ReentrantMember, accounts, chain, web3
-from conftest import DAY, ETHER, FOR, fee, join, propose, resolve, reverts, start_voting
+from conftest import DAY, ETHER, FOR, eip712_signature, fee, join, propose, resolve, reverts, start_voting
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 
@@ -477,22 +477,14 @@ def test_spam_applications_cost_escrow_and_block_nothing(coop, founders, board):
 
 def consent_signature(membership, key, giver, receiver, shares, value, nonce, deadline, chain_id=None):
     """The receiver's EIP-712 agreement to take `shares` shares carrying `value` from `giver`."""
-    domain = {
-        "name": "CoopMembership",
-        "version": "1",
-        "chainId": chain_id or web3.eth.chain_id,
-        "verifyingContract": membership.address,
-    }
-    types = {
-        "ShareTransfer": [
-            {"name": "from", "type": "address"},
-            {"name": "to", "type": "address"},
-            {"name": "shares", "type": "uint256"},
-            {"name": "value", "type": "uint256"},
-            {"name": "nonce", "type": "uint256"},
-            {"name": "deadline", "type": "uint256"},
-        ]
-    }
+    fields = [
+        {"name": "from", "type": "address"},
+        {"name": "to", "type": "address"},
+        {"name": "shares", "type": "uint256"},
+        {"name": "value", "type": "uint256"},
+        {"name": "nonce", "type": "uint256"},
+        {"name": "deadline", "type": "uint256"},
+    ]
     message = {
         "from": str(giver),
         "to": str(receiver),
@@ -501,7 +493,7 @@ def consent_signature(membership, key, giver, receiver, shares, value, nonce, de
         "nonce": nonce,
         "deadline": deadline,
     }
-    return Account.sign_message(encode_typed_data(domain, types, message), key).signature
+    return eip712_signature(key, "CoopMembership", membership, "ShareTransfer", fields, message, chain_id)
 
 
 def test_shares_move_only_with_the_receivers_consent_to_exactly_them(coop, founders):

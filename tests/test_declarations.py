@@ -2,30 +2,21 @@
 and attacks on it: replayed, edited, signed for another cooperative or chain, expired, by a non-member."""
 
 from brownie import accounts, chain, web3
-from conftest import reverts, signing_member
+from conftest import eip712_signature, reverts, signing_member
 from eth_account import Account
-from eth_account.messages import encode_typed_data
 
 LEAVING = 2
 
 
 def signed_notice(membership, key, member, nonce, deadline, chain_id=None):
     """A member's EIP-712 notice (`Notice(member, nonce, deadline)`), as a wallet signs it."""
-    domain = {
-        "name": "CoopMembership",
-        "version": "1",
-        "chainId": chain_id or web3.eth.chain_id,
-        "verifyingContract": membership.address,
-    }
-    types = {
-        "Notice": [
-            {"name": "member", "type": "address"},
-            {"name": "nonce", "type": "uint256"},
-            {"name": "deadline", "type": "uint256"},
-        ]
-    }
+    fields = [
+        {"name": "member", "type": "address"},
+        {"name": "nonce", "type": "uint256"},
+        {"name": "deadline", "type": "uint256"},
+    ]
     message = {"member": str(member), "nonce": nonce, "deadline": deadline}
-    return Account.sign_message(encode_typed_data(domain, types, message), key).signature
+    return eip712_signature(key, "CoopMembership", membership, "Notice", fields, message, chain_id)
 
 
 def test_a_signed_notice_relayed_by_anyone_takes_effect_once(coop, deployer, board):
