@@ -125,22 +125,45 @@ def from_json(source: str, data: Any, support_of: Any) -> Ballot:
         raise CoopError(f"{source}: {_NOT_A_BALLOT}") from None
 
 
-def problem(coop: Cooperative, ballot: Ballot) -> str | None:
+class Reads:
+    """What the ballots of one relay are checked against, read from the chain once for all of them: its
+    id, the cooperative's proposals, and each proposal's state and snapshot."""
+
+    def __init__(self, coop: Cooperative) -> None:
+        self.coop = coop
+        self.chain_id = coop.w3.eth.chain_id
+        self.proposal_ids = {p.id for p in coop.proposals()}
+        self._states: dict[int, str] = {}
+        self._snapshots: dict[int, int] = {}
+
+    def state(self, proposal_id: int) -> str:
+        if proposal_id not in self._states:
+            self._states[proposal_id] = self.coop.state(proposal_id)
+        return self._states[proposal_id]
+
+    def snapshot(self, proposal_id: int) -> int:
+        if proposal_id not in self._snapshots:
+            g = self.coop.governor.functions
+            self._snapshots[proposal_id] = g.proposalSnapshot(proposal_id).call()
+        return self._snapshots[proposal_id]
+
+
+def problem(coop: Cooperative, ballot: Ballot, reads: Reads | None = None) -> str | None:
     """Why `ballot` cannot count now, in words, or None if it will: the chain, the governor, the proposal,
-    whether voting is open, the signature, and the voter's vote are all checked against the chain."""
-    from .cooperative import PROPOSAL_STATES, typed_signer
+    whether voting is open, the signature, and the voter's vote are all checked against the chain (what
+    all ballots share read once, in `reads`)."""
+    from .cooperative import typed_signer
 
     w3 = coop.w3
-    if ballot.chain_id != w3.eth.chain_id:
-        return f"the ballot is for chain {ballot.chain_id}, the node is chain {w3.eth.chain_id}"
+    reads = reads or Reads(coop)
+    if ballot.chain_id != reads.chain_id:
+        return f"the ballot is for chain {ballot.chain_id}, the node is chain {reads.chain_id}"
     if ballot.governor != coop.governor.address:
         return f"the ballot is for the governor {ballot.governor}, not this cooperative's"
-    try:
-        coop.proposal(ballot.proposal_id)
-    except CoopError as exc:
-        return str(exc)
+    if ballot.proposal_id not in reads.proposal_ids:
+        return f"no proposal {ballot.proposal_id} in this cooperative"
     g = coop.governor.functions
-    state = PROPOSAL_STATES[g.state(ballot.proposal_id).call()]
+    state = reads.state(ballot.proposal_id)
     if state != "active":
         return f"voting on proposal {ballot.proposal_id} is not open (it is {state})"
     domain, primary, fields, message = coop.ballot_message(
@@ -155,7 +178,7 @@ def problem(coop: Cooperative, ballot: Ballot) -> str | None:
         )
     if g.hasVoted(ballot.proposal_id, ballot.voter).call():
         return f"{ballot.voter} has voted on proposal {ballot.proposal_id} already"
-    if g.getVotes(ballot.voter, g.proposalSnapshot(ballot.proposal_id).call()).call() == 0:
+    if g.getVotes(ballot.voter, reads.snapshot(ballot.proposal_id)).call() == 0:
         return f"{ballot.voter} has no vote on proposal {ballot.proposal_id} ({_NO_VOTE})"
     return None
 
@@ -167,10 +190,11 @@ def relay(coop: Cooperative, sender: Sender, ballots: list[Ballot]) -> list[Outc
     outcomes: dict[int, Outcome] = {}
     ready: list[tuple[int, Ballot]] = []
     seen: set[tuple[int, str]] = set()
+    reads = Reads(coop)
     for i, ballot in enumerate(ballots):
         key = (ballot.proposal_id, ballot.voter)
         reason = "a second ballot of the voter on this proposal in this relay" if key in seen else None
-        reason = reason or problem(coop, ballot)
+        reason = reason or problem(coop, ballot, reads)
         if reason is not None:
             outcomes[i] = Outcome(ballot, ballot.source, "refused", reason)
             continue

@@ -146,6 +146,7 @@ class Cooperative:
         self.timelock = self._contract("CoopTimelock", deployment.timelock)
         self._error_units: Any = None
         self._shared: tuple[Any, Any] | None = None
+        self._ballot_domain: tuple[Any, ...] | None = None
 
     def _contract(self, name: str, address: str) -> Any:
         return self.w3.eth.contract(address=address, abi=artifacts.abi(name))
@@ -602,8 +603,10 @@ class Cooperative:
         self, proposal_id: int, support: int, voter: str, nonce: int, reason: str
     ) -> tuple[dict[str, Any], str, list[dict[str, str]], dict[str, Any]]:
         """The EIP-712 ballot the governor checks (OpenZeppelin's Ballot, or ExtendedBallot with a reason):
-        (domain, primary type, fields, message), the domain read from the chain (EIP-5267)."""
-        _, name, version, chain_id, contract, _, _ = self.governor.functions.eip712Domain().call()
+        (domain, primary type, fields, message), the domain read from the chain once (EIP-5267)."""
+        if self._ballot_domain is None:
+            self._ballot_domain = self.governor.functions.eip712Domain().call()
+        _, name, version, chain_id, contract, _, _ = self._ballot_domain
         message: dict[str, Any] = {
             "proposalId": proposal_id,
             "support": support,

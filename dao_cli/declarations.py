@@ -129,11 +129,9 @@ def problem(coop: Cooperative, data: dict[str, Any]) -> str | None:
     return None
 
 
-def relay(coop: Cooperative, sender: Sender, data: dict[str, Any]) -> Any:
-    """Send the checked declaration `data`; `sender` pays, it takes effect for the member who signed."""
-    reason = problem(coop, data)
-    if reason is not None:
-        raise CoopError(reason)
+def send(coop: Cooperative, sender: Sender, data: dict[str, Any]) -> Any:
+    """Send the declaration `data`, once `problem` found nothing wrong with it; `sender` pays, it takes
+    effect for the member who signed."""
     deadline = int(data["deadline"])
     signature = bytes.fromhex(str(data["signature"]).removeprefix("0x"))
     if data["kind"] == "notice":

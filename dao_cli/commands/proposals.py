@@ -439,7 +439,7 @@ def _relay_declaration(coop: Any, sender: Any, source: str, data: dict[str, Any]
     if reason is not None:
         return Outcome(None, source, "refused", reason, detail_subject=subject)
     try:
-        receipt = declarations.relay(coop, sender, data)
+        receipt = declarations.send(coop, sender, data)  # checked just above
     except TransactionFailed as exc:
         return Outcome(None, source, "refused", str(exc), detail_subject=subject)
     if receipt is None:
