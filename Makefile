@@ -47,7 +47,8 @@ endef
 help:
 	@echo "make install       venv (.venv, pip -e .[dev]) + npm ci + solc $(SOLC_VERSION) + chain tools"
 	@echo "make lint          ruff check"
-	@echo "make analyze       Slither over contracts/: fails on a high or medium finding not in slither-triage.yaml"
+	@echo "make analyze       Slither over contracts/: fails on a high or medium finding not in slither-triage.yaml;"
+	@echo "                   and the storage layout behind the proxies must extend contracts/storage-layout.json"
 	@echo "make compile       brownie compile"
 	@echo "make test          lint, static analysis, then the contract tests on Anvil"
 	@echo "make test-ganache  the contract tests on Ganache (hardfork shanghai)"
@@ -112,6 +113,7 @@ lint: $(VENV_STAMP)
 # Slither (from PyPI, in the venv) with the project's compiler; every high or medium finding must be triaged.
 analyze: install
 	$(PY) toolchain/slither_gate.py --solc $(SOLC_BIN)
+	$(PY) toolchain/storage_layout.py --solc $(SOLC_BIN)
 
 # Also refreshes the artifacts the `coop` CLI ships (toolchain/export_artifacts.py). Always everything:
 # brownie's incremental build can keep a contract whose imports changed with its old metadata hash.

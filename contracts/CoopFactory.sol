@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 import {TimelockControllerUpgradeable} from
     "@openzeppelin/contracts-upgradeable/governance/TimelockControllerUpgradeable.sol";
 import {CoopMembership} from "./membership/CoopMembership.sol";
@@ -14,8 +14,9 @@ import {ICoopVotes} from "./interfaces/ICoopVotes.sol";
 /**
  * @title CoopFactory
  * @dev Creates a whole cooperative in one transaction from its statute: member list, votes, token, governor (the
- * general assembly) and timelock (treasury and executor), as minimal clones of audited implementations. Every power is handed
- * to the timelock, and the founders are members from the start. Neither the factory nor the caller keeps any power.
+ * general assembly) and timelock (treasury and executor), as ERC-1967 proxies of audited implementations. Every power is
+ * handed to the timelock, and the founders are members from the start. Neither the factory nor the caller keeps any
+ * power: only the cooperative's own resolutions move its contracts to corrected code.
  */
 contract CoopFactory {
     /// @dev The statute: everything a founder decides at creation.
@@ -59,8 +60,6 @@ contract CoopFactory {
         address timelock
     );
 
-    /// @dev The quorum must be a share of the members between 1 and 100 percent.
-    error InvalidQuorum(uint256 percent);
     /// @dev The voting period must be at least one second.
     error InvalidVotingPeriod();
 
@@ -80,18 +79,17 @@ contract CoopFactory {
         Statute calldata statute,
         address[] calldata founders
     ) external returns (Cooperative memory coop) {
-        if (statute.quorumPercent == 0 || statute.quorumPercent > 100) revert InvalidQuorum(statute.quorumPercent);
         if (statute.votingPeriod == 0) revert InvalidVotingPeriod();
-        coop.membership = Clones.clone(membershipImplementation);
-        coop.votes = Clones.clone(votesImplementation);
-        coop.token = Clones.clone(tokenImplementation);
-        coop.governor = Clones.clone(governorImplementation);
-        coop.timelock = Clones.clone(timelockImplementation);
+        coop.membership = address(new ERC1967Proxy(membershipImplementation, ""));
+        coop.votes = address(new ERC1967Proxy(votesImplementation, ""));
+        coop.token = address(new ERC1967Proxy(tokenImplementation, ""));
+        coop.governor = address(new ERC1967Proxy(governorImplementation, ""));
+        coop.timelock = address(new ERC1967Proxy(timelockImplementation, ""));
 
         address[] memory governor = new address[](1);
         governor[0] = coop.governor;
         CoopTimelock(payable(coop.timelock)).initialize(statute.timelockDelay, governor, governor, address(0));
-        CoopVotes(coop.votes).initialize(coop.membership, statute.maxPrincipals);
+        CoopVotes(coop.votes).initialize(coop.membership, statute.maxPrincipals, statute.quorumPercent);
         CoopMembership(payable(coop.membership)).initialize(
             statute.terms,
             CoopMembership.Contracts(coop.votes, coop.timelock, coop.governor, coop.token),
@@ -104,8 +102,7 @@ contract CoopFactory {
             ICoopVotes(coop.votes),
             TimelockControllerUpgradeable(payable(coop.timelock)),
             statute.votingDelay,
-            statute.votingPeriod,
-            statute.quorumPercent
+            statute.votingPeriod
         );
         emit CooperativeCreated(
             msg.sender,

@@ -13,8 +13,9 @@ from typing import Any
 
 ARTIFACTS_DIR = Path(__file__).resolve().parent / "compiled"
 
-#: The contracts a cooperative is made of, the factory that creates it, and the stateless contracts its
-#: governor relies on (shared by every cooperative of a factory).
+#: The contracts a cooperative is made of, the factory that creates it, the stateless contracts its
+#: governor relies on (shared by every cooperative of a factory), and the ERC-1967 proxy each of a
+#: cooperative's contracts lives behind (what the audit compares their code with).
 CONTRACTS = (
     "CoopFactory",
     "CoopMembership",
@@ -24,6 +25,7 @@ CONTRACTS = (
     "CoopTimelock",
     "BallotBox",
     "ResolutionRules",
+    "ERC1967Proxy",
 )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import artifacts
+from .code import CONTRACT_NAMES, implementation_of, is_proxy, is_shipped, matches_artifact
 from .cooperative import KINDS, PROPOSAL_STATES
 from .errors import CoopError
 
@@ -27,16 +28,6 @@ ZERO = "0x" + "0" * 40
 MAJORITY = {"ordinary": "1/2", "statute-change": "3/4", "new-duties": "9/10", "dissolution": "3/4"}
 SUPPORT = {0: "against", 1: "for", 2: "abstain"}
 ROLES = ("membership", "votes", "token", "governor", "timelock")
-CONTRACT_NAMES = {
-    "membership": "CoopMembership",
-    "votes": "CoopVotes",
-    "token": "CoopToken",
-    "governor": "CoopGovernor",
-    "timelock": "CoopTimelock",
-}
-#: EIP-1167 minimal proxy runtime code around the implementation address (what `Clones.clone` deploys)
-CLONE_PREFIX = bytes.fromhex("363d3d373d3d3d363d73")
-CLONE_SUFFIX = bytes.fromhex("5af43d82803e903d91602b57fd5bf3")
 
 
 # --------------------------------------------------------------------------------------- finding the coop
@@ -161,6 +152,8 @@ class Books:
         self.coin_flows: list[dict[str, Any]] = []
         self.token_events: list[dict[str, Any]] = []
         self.statute_changes: list[dict[str, Any]] = []
+        #: every implementation each contract ran, in order: the first at creation, then each move
+        self.code_moves: list[dict[str, Any]] = []
         #: events whose own figures disagree with the replay so far (an event missing before them)
         self.inconsistent: list[str] = []
         self.votes: dict[str, int] = {}  # votes each member carries, from DelegateVotesChanged
@@ -434,7 +427,7 @@ class Books:
         if r is None:
             return
         r.executed_tx = e["tx"]
-        for entry in self.coin_flows + self.token_events:
+        for entry in self.coin_flows + self.token_events + self.code_moves:
             if entry["tx"] == e["tx"]:
                 entry["resolution"] = r.number
 
@@ -442,6 +435,24 @@ class Books:
         r = self._resolution(a["proposalId"])
         if r:
             r.canceled_tx = e["tx"]
+
+    # every contract: the code it runs (an ERC-1967 proxy's `Upgraded`)
+    def _on_Upgraded(self, e: dict[str, Any], a: dict[str, Any]) -> None:
+        role = self.contract_of.get(e["address"])
+        if role is None:
+            return
+        first = not any(m["contract"] == role for m in self.code_moves)
+        self.code_moves.append(
+            {
+                "contract": role,
+                "implementation": a["implementation"],
+                "block": e["block"],
+                "time": e["time"],
+                "tx": e["tx"],
+                "at_creation": first,
+                "resolution": None,
+            }
+        )
 
     # timelock
     def _on_FundsReceived(self, e: dict[str, Any], a: dict[str, Any]) -> None:
@@ -783,48 +794,51 @@ def verify_powers(books: Books, state: State, deployment: Deployment) -> list[di
     return findings
 
 
-def masked_runtime(code: bytes) -> bytes:
-    """Runtime code with the operands of zero-valued PUSH32s in the compiler's output masked: that is where
-    solc leaves room for immutables, filled in at deployment."""
-    out = bytearray(code)
-    i = 0
-    while i < len(code):
-        op = code[i]
-        if 0x60 <= op <= 0x7F:
-            size = op - 0x5F
-            if op == 0x7F and code[i + 1 : i + 33] == bytes(32):
-                out[i + 1 : i + 33] = b"\xff" * 32
-            i += size
-        i += 1
-    return bytes(out)
-
-
-def matches_artifact(chain_code: bytes, name: str) -> bool:
-    """Whether deployed runtime code is the shipped contract `name`, immutables masked."""
-    expected = bytes.fromhex(artifacts.load(name)["deployedBytecode"].removeprefix("0x"))
-    if len(chain_code) != len(expected):
-        return False
-    mask = masked_runtime(expected)
-    return all(m == 0xFF and e == 0 or c == e for c, e, m in zip(chain_code, expected, mask, strict=True))
-
-
-def verify_code(w3: Web3, deployment: Deployment) -> list[dict[str, Any]]:
-    """(2) Each contract is a clone of an implementation whose code is the one the toolkit compiles."""
+def verify_code(w3: Web3, deployment: Deployment, books: Books) -> list[dict[str, Any]]:
+    """(2) Each contract is an ERC-1967 proxy whose implementation is the code the toolkit compiles; its code
+    history (the proxy's `Upgraded` events) ends with what it runs; and every move to new code after creation
+    was made by a resolution, to shipped code."""
     findings = []
     for role in ROLES:
         address = getattr(deployment, role)
-        code = bytes(w3.eth.get_code(address))
         name = CONTRACT_NAMES[role]
-        if code.startswith(CLONE_PREFIX) and code.endswith(CLONE_SUFFIX) and len(code) == 45:
-            implementation = w3.to_checksum_address(code[10:30])
-            ok = matches_artifact(bytes(w3.eth.get_code(implementation)), name)
-            message = f"{role}: a clone of {implementation}, " + (
+        if is_proxy(bytes(w3.eth.get_code(address))):
+            implementation = implementation_of(w3, address)
+            ok = is_shipped(w3, implementation, role)
+            message = f"{role}: an ERC-1967 proxy to {implementation}, " + (
                 f"whose code is {name} as compiled from the sources" if ok else f"whose code is NOT {name}"
             )
         else:
-            ok = matches_artifact(code, name)
-            message = f"{role}: " + ("the code is" if ok else "the code is NOT") + f" {name}"
+            implementation, ok = None, False
+            message = f"{role}: the code at {address} is NOT an ERC-1967 proxy as the toolkit compiles it"
         findings.append({"check": f"code: {role}", "ok": ok, "message": message})
+        moves = [m for m in books.code_moves if m["contract"] == role]
+        last = moves[-1]["implementation"] if moves else None
+        if last != implementation or implementation is None:
+            history = f"by the events it runs {last or 'nothing'}, but it runs {implementation or 'nothing'}"
+        elif len(moves) == 1:
+            history = "by the events too, it runs the code it was created with"
+        else:
+            history = f"moved {len(moves) - 1} time(s) since creation; the events end with the code it runs"
+        findings.append(
+            {
+                "check": f"code history: {role}",
+                "ok": implementation is not None and last == implementation,
+                "message": f"{role}: {history}",
+            }
+        )
+        for move in moves[1:]:
+            shipped = is_shipped(w3, move["implementation"], role)
+            by = move.get("resolution")
+            findings.append(
+                {
+                    "check": f"code change: {role}",
+                    "ok": by is not None and shipped,
+                    "message": f"{role} moved to {move['implementation']} in block {move['block']} "
+                    + (f"by resolution {by}" if by is not None else "by NO resolution")
+                    + (f", code {name} as compiled" if shipped else f", code that is NOT {name} as compiled"),
+                }
+            )
     # the governor's code names the ballot box it counts batches from and the rules that fix each
     # proposal's kind (immutables, masked above): their code is checked too
     governor = w3.eth.contract(address=deployment.governor, abi=artifacts.abi("CoopGovernor"))
@@ -933,7 +947,9 @@ def build(
         ) from None
     amounts = units(w3, deployment)
     findings = (
-        verify_replay(books, state) + verify_powers(books, state, deployment) + verify_code(w3, deployment)
+        verify_replay(books, state)
+        + verify_powers(books, state, deployment)
+        + verify_code(w3, deployment, books)
     )
     flows, series = treasury(reader, deployment, books, block, block_time, amounts["currency"]["symbol"])
     return {
@@ -953,6 +969,7 @@ def build(
         "minutes": minutes(w3, deployment, books, state, reader.batch, block, block_time),
         "treasury": {"flows": flows},
         "token_events": books.token_events,
+        "code_changes": books.code_moves,
         "series": {**books.series, "treasury": series},
         "findings": findings,
         "history": history_rows(events),

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
     from .statute import Statute
 
-#: The implementations in the order the factory's constructor takes them; the roles of a cooperative's clones.
+#: The implementations in the order the factory's constructor takes them; the roles of a cooperative's
+#: proxies.
 IMPLEMENTATIONS = ("CoopMembership", "CoopVotes", "CoopToken", "CoopGovernor", "CoopTimelock")
 #: Stateless contracts deployed first, shared by all cooperatives; the governor's takes their addresses.
 SHARED = ("BallotBox", "ResolutionRules")
@@ -80,9 +81,9 @@ def deploy_factory(
     journal: Journal | None = None,
 ) -> str | None:
     """Deploy the shared ballot box and resolution rules, the five implementations and the factory that
-    clones them; return the factory's address (None on a dry run).
+    creates a cooperative's proxies of them; return the factory's address (None on a dry run).
 
-    Done once per chain: every cooperative created afterwards costs only its clones and their set-up.
+    Done once per chain: every cooperative created afterwards costs only its proxies and their set-up.
     """
     shared = []
     for name in SHARED:

@@ -94,7 +94,6 @@ WORDS: dict[str, str] = {
     "GovernorDisabledDeposit": "the governor takes no coin: pay into the treasury (`coop fund`)",
     "GovernorInsufficientProposerVotes": "{0} has {1} vote(s), fewer than the {2} needed to propose",
     "GovernorInvalidProposalLength": "the proposal's lists do not match: {0} targets, {1} calls, {2} values",
-    "GovernorInvalidQuorumFraction": "a quorum of {0}/{1} is not possible: at most the whole assembly",
     "GovernorInvalidSignature": "the ballot is not signed by {0}, or has been used already: sign it again",
     "GovernorInvalidVoteParams": "this vote takes no extra parameters",
     "GovernorInvalidVoteType": "a vote is for, against or abstain",
@@ -143,10 +142,19 @@ WORDS: dict[str, str] = {
     "ERC20InvalidSpender": "{0} cannot be approved as a spender",
     "ERC2612ExpiredSignature": "the signed approval expired at {0:date}: sign a new one",
     "ERC2612InvalidSigner": "the approval is signed by {0}, not by the owner {1}",
-    # ------------------------------------------------------------------ the factory (CoopFactory)
+    # ------------------------------------------------------------------ the factory and the votes' statute
     "InvalidQuorum": "the quorum is a share of the members from 1 to 100 percent, not {0}",
     "InvalidVotingPeriod": "the voting period must be at least one second",
-    "FailedDeployment": "a contract of the cooperative could not be created: try again, or check the chain",
+    # ------------------------------------------------------------------ moving a contract to new code (UUPS)
+    "ERC1967InvalidImplementation": (
+        "{0} cannot be the contract's new code: it is not a contract that can be moved again"
+    ),
+    "ERC1967NonPayable": "a move to new code carries no coin",
+    "UUPSUnauthorizedCallContext": (
+        "this must be called on the cooperative's contract, not on the implementation behind it"
+    ),
+    "UUPSUnsupportedProxiableUUID": "the new code is for another kind of proxy: it cannot be moved to",
+    "AddressEmptyCode": "there is no contract at {0}",
     # ------------------------------------------------------------------ OpenZeppelin's building blocks
     "FailedCall": (
         "a payment or call the resolution makes failed: the receiver refused it, or the treasury lacks "

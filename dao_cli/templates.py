@@ -1,7 +1,7 @@
 """What cooperatives decide, as ready-made resolution calls: pay from the treasury, mint or burn the
-cooperative token, change a statute parameter, admit or exclude a member, move capital to the treasury, or
-any contract call. Each template returns the actions a proposal carries; the governor derives the majority
-they need from the calls themselves.
+cooperative token, change a statute parameter, admit or exclude a member, move capital to the treasury,
+move one of the cooperative's contracts to corrected code, or any contract call. Each template returns
+the actions a proposal carries; the governor derives the majority they need from the calls themselves.
 """
 
 from __future__ import annotations
@@ -50,6 +50,28 @@ def exclude(coop: Cooperative, member: str) -> list[Action]:
 def move_capital(coop: Cooperative, amount: int) -> list[Action]:
     """Move paid-in capital to the treasury: never an applicant's escrow, nor what former members are owed."""
     return [coop.encode("membership", "moveCapitalToTreasury", amount)]
+
+
+def upgrade(coop: Cooperative, contract: str, implementation: str) -> list[Action]:
+    """Move one of the cooperative's contracts (`membership`, `votes`, `token`, `governor`, `timelock`) to
+    the corrected code at `implementation`: its address, storage and history stay (a statute change).
+
+    Only code this coopdao ships is proposed: an assembly asked to move to anything else could not have the
+    audit vouch for it, and a move to a contract that cannot move again would lock in the defect for good."""
+    from .code import CONTRACT_NAMES, implementation_of, is_shipped
+
+    if contract not in CONTRACT_NAMES:
+        raise CoopError(f"contract: one of {', '.join(CONTRACT_NAMES)}, got {contract!r}")
+    implementation = checked_address(implementation, "implementation")
+    target = getattr(coop, contract).address
+    if implementation_of(coop.w3, target) == implementation:
+        raise CoopError(f"the {contract} runs the code at {implementation} already")
+    if not is_shipped(coop.w3, implementation, contract):
+        raise CoopError(
+            f"the code at {implementation} is not {CONTRACT_NAMES[contract]} as this coopdao ships it: "
+            "only shipped code can be proposed (deploy it with `coop deploy` of the release that ships it)"
+        )
+    return [coop.encode(contract, "upgradeToAndCall", implementation, b"")]
 
 
 def call(coop: Cooperative, target: str, signature: str, args: list[str], value: int = 0) -> list[Action]:
@@ -117,11 +139,11 @@ def _number(contract: str, function: str, what: str) -> Callable[[Cooperative, s
 
 
 def _quorum(coop: Cooperative, value: str) -> Action:
-    # the governor's settings run only inside an execution, so they are checked here, not simulated
+    # statute changes run only inside an execution, so the bounds are checked here, not simulated
     percent = _whole(value, "quorum percent")
     if not 1 <= percent <= 100:
         raise CoopError(f"quorum percent: a share of the members from 1 to 100, got {percent}")
-    return coop.encode("governor", "updateQuorumNumerator", percent)
+    return coop.encode("membership", "setQuorum", percent)
 
 
 def _voting_period(coop: Cooperative, value: str) -> Action:

@@ -524,7 +524,8 @@ CALLBACKS = {
         lambda coop: (coop.membership, 0, coop.membership.setNoticePeriod.encode_input(24)),
         "GovernorOnlyExecutor",
     ),
-    "governor quorum": ("governor", "updateQuorumNumerator", lambda coop: (1,), "GovernorOnlyExecutor"),
+    "member list quorum": ("membership", "setQuorum", lambda coop: (1,), "NotGovernance"),
+    "votes quorum": ("votes", "setQuorum", lambda coop: (1,), "NotRegister"),
     "timelock delay": ("timelock", "updateDelay", lambda coop: (0,), "TimelockUnauthorizedCaller"),
     "timelock role": (
         "timelock",
@@ -622,7 +623,6 @@ def test_no_power_can_be_used_directly(coop, founders, board, deployer):
                     ("setVotingDelay", (0,)),
                     ("setVotingPeriod", (1,)),
                     ("setProposalThreshold", (0,)),
-                    ("updateQuorumNumerator", (1,)),
                     ("updateTimelock", (caller,)),
                     ("relay", (m, 0, notice)),
                 ]

@@ -54,5 +54,8 @@ def test_the_benchmark_measures_every_row_on_both_sides(fresh_anvil, tmp_path):
     assert 0 < parts["votes_read"] < parts["count"] and parts["signature"] >= 3000
     assert parts["calldata"] + parts["signature"] + parts["count"] + parts["rest"] == scale["vote_batch"]
     assert set(figures["code"]) >= {"CoopMembership", "CoopVotes", "CoopGovernor"}
+    # the proxy's share of a call: at least the cold access to the implementation's code (2,600) and the
+    # cold read of its address (2,100)
+    assert 4_700 <= figures["coopdao"]["proxy_cost"] < 6_000
     text = md.read_text()
     assert "| castVote, later voter |" in text and "make bench BENCH_ARGS='--members 30" in text

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from brownie import CoopGovernor, accounts, chain, web3
+from brownie import CoopGovernor, CoopMembershipRevised, CoopVotes, accounts, chain, web3
 from conftest import reverts
 
 from dao_cli.events import decode_receipt
@@ -465,6 +465,33 @@ def test_a_statute_change_needs_three_quarters(founded, run_coop):
     copy = ([action["target"]], [action["value"]], [action["calldata"]], text)
     with reverts("GovernorRestrictedProposer"):
         governor.propose(*copy, {"from": accounts[3]})
+
+
+def test_a_move_to_new_code_is_proposed_only_to_code_this_coopdao_ships(founded, run_coop):
+    from dao_cli.code import implementation_of
+
+    contracts = run_coop("--json", "info").json()["contracts"]
+    current = implementation_of(web3, contracts["votes"])
+    one_line_error(
+        founded(1, "propose", "upgrade", "votes", current, "--title", "x", expect=1),
+        f"the votes runs the code at {current} already",
+    )
+    unshipped = CoopMembershipRevised.deploy({"from": accounts[0]})
+    one_line_error(
+        founded(1, "propose", "upgrade", "membership", unshipped.address, "--title", "x", expect=1),
+        f"the code at {unshipped.address} is not CoopMembership as this coopdao ships it",
+    )
+    one_line_error(
+        founded(1, "propose", "upgrade", "votes", accounts[8].address, "--title", "x", expect=1),
+        "is not CoopVotes as this coopdao ships it",
+    )
+    shipped = CoopVotes.deploy({"from": accounts[0]})
+    created = founded(
+        1, "--json", "propose", "upgrade", "votes", shipped.address, "--title", "Corrected votes"
+    ).json()
+    assert (created["kind"], created["required_majority"]) == ("statute-change", "3/4")
+    [action] = created["actions"]
+    assert action["target"] == contracts["votes"]
 
 
 def test_a_resolution_that_can_never_be_carried_out_is_refused_before_anything_is_sent(founded, run_coop):

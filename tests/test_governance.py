@@ -89,10 +89,16 @@ def test_statute_change_needs_three_quarters_whatever_the_proposer_claims(crowd)
     "target, fn, args",
     [
         ("governor", "setVotingPeriod", (3 * 86400,)),
-        ("governor", "updateQuorumNumerator", (50,)),
+        ("membership", "setQuorum", (50,)),
         ("timelock", "updateDelay", (86400,)),
         ("membership", "setSharePrice", (2 * ETHER,)),
         ("membership", "setMaxPrincipals", (1,)),
+        # a move to new code, of any of the five contracts, and handing the token to another owner
+        *[
+            (role, "upgradeToAndCall", ("0xa8A8a8A8A8A8A8A8a8a8A8a8a8A8A8a8A8a8A8A8", b""))
+            for role in ("membership", "votes", "token", "governor", "timelock")
+        ],
+        ("token", "transferOwnership", ("0xa8A8a8A8A8A8A8A8a8a8A8a8a8A8A8a8A8a8A8A8",)),
     ],
 )
 def test_governance_settings_are_statute_changes(coop, founders, target, fn, args):

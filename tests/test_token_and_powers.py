@@ -102,16 +102,16 @@ def test_no_admin_key_is_left(coop, deployer, founders, board, factory):
     assert coop.governor.token() == coop.votes.address
     assert coop.votes.register() == coop.membership.address
     assert coop.membership.votes() == coop.votes.address
-    # nothing can be initialised again, neither the clones nor the implementations
+    # nothing can be initialised again, neither the proxies nor the implementations
     factory_contract = brownie.CoopFactory.at(factory)
     terms = coop.membership.terms()
     own = (deployer, deployer, deployer, deployer)
     fresh = [deployer, board, accounts[5]]
     attempts = {
         "token": lambda c: c.initialize("X", "X", 0, deployer, {"from": deployer}),
-        "governor": lambda c: c.initialize("X", deployer, deployer, 1, 1, 1, {"from": deployer}),
+        "governor": lambda c: c.initialize("X", deployer, deployer, 1, 1, {"from": deployer}),
         "timelock": lambda c: c.initialize(1, [deployer], [deployer], deployer, {"from": deployer}),
-        "votes": lambda c: c.initialize(deployer, 2, {"from": deployer}),
+        "votes": lambda c: c.initialize(deployer, 2, 10, {"from": deployer}),
         "membership": lambda c: c.initialize(terms, own, deployer, fresh, {"from": deployer}),
     }
     containers = {
@@ -122,9 +122,9 @@ def test_no_admin_key_is_left(coop, deployer, founders, board, factory):
         "membership": brownie.CoopMembership,
     }
     for role, attempt in attempts.items():
-        clone = containers[role].at(getattr(coop, role).address)
+        proxy = containers[role].at(getattr(coop, role).address)
         implementation = containers[role].at(getattr(factory_contract, f"{role}Implementation")())
-        for contract in (clone, implementation):
+        for contract in (proxy, implementation):
             with reverts("InvalidInitialization"):
                 attempt(contract)
 

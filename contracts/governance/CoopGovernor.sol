@@ -3,15 +3,13 @@ pragma solidity ^0.8.24;
 
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts/proxy/utils/UUPSUpgradeable.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 import {GovernorUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/GovernorUpgradeable.sol";
 import {GovernorSettingsUpgradeable} from
     "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorSettingsUpgradeable.sol";
 import {GovernorVotesUpgradeable} from
     "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesUpgradeable.sol";
-import {GovernorVotesQuorumFractionUpgradeable} from
-    "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesQuorumFractionUpgradeable.sol";
 import {GovernorTimelockControlUpgradeable} from
     "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorTimelockControlUpgradeable.sol";
 import {TimelockControllerUpgradeable} from
@@ -32,13 +30,17 @@ import {ICoopVotes} from "../interfaces/ICoopVotes.sol";
  * bound to the proposal's id and cannot be stripped by front-running. Members' signed ballots also arrive in batches
  * from the ballot box ({countRelayedBallot}).
  *
- * The clock is the block timestamp, as on the member list, so voting delay and period are in seconds.
+ * The clock is the block timestamp, as on the member list, so voting delay and period are in seconds. The quorum and
+ * its history are kept by the votes, which count the quorum base too ({ICoopVotes-quorum}); a statute change sets it
+ * through the member list. Used through an ERC-1967 proxy: only a resolution moves it to corrected code
+ * ({upgradeToAndCall}), keeping its proposals, ballots and settings.
  */
 contract CoopGovernor is
     GovernorSettingsUpgradeable,
     GovernorCountingByKind,
-    GovernorVotesQuorumFractionUpgradeable,
+    GovernorVotesUpgradeable,
     GovernorTimelockControlUpgradeable,
+    UUPSUpgradeable,
     IBallotCounter
 {
     /// @dev Only members with voting rights may propose.
@@ -65,20 +67,17 @@ contract CoopGovernor is
      * @notice Sets the assembly's name, its member list, its timelock and its settings.
      * @param votingDelay_ seconds from proposal to snapshot and start of voting
      * @param votingPeriod_ seconds voting stays open
-     * @param quorumPercent share of members (at the snapshot) who must cast a ballot, in percent
      */
     function initialize(
         string calldata name_,
         ICoopVotes members_,
         TimelockControllerUpgradeable timelock_,
         uint48 votingDelay_,
-        uint32 votingPeriod_,
-        uint256 quorumPercent
+        uint32 votingPeriod_
     ) external initializer {
         __Governor_init(name_);
         __GovernorSettings_init(votingDelay_, votingPeriod_, 0);
         __GovernorVotes_init(IVotes(address(members_)));
-        __GovernorVotesQuorumFraction_init(quorumPercent);
         __GovernorTimelockControl_init(timelock_);
     }
 
@@ -99,16 +98,24 @@ contract CoopGovernor is
     }
 
     /// @notice Members needed to take part for a proposal with snapshot `timepoint`: the statute fraction, rounded up.
-    function quorum(
-        uint256 timepoint
-    ) public view override(GovernorUpgradeable, GovernorVotesQuorumFractionUpgradeable) returns (uint256) {
-        return
-            Math.mulDiv(
-                token().getPastTotalSupply(timepoint),
-                quorumNumerator(timepoint),
-                quorumDenominator(),
-                Math.Rounding.Ceil
-            );
+    function quorum(uint256 timepoint) public view override returns (uint256) {
+        return members().quorum(timepoint);
+    }
+
+    /// @notice The statute's quorum now, in percent of the members with voting rights (as OpenZeppelin's
+    /// GovernorVotesQuorumFraction reads it; a statute change sets it through the member list's `setQuorum`).
+    function quorumNumerator() external view returns (uint256) {
+        return members().quorumNumerator(clock());
+    }
+
+    /// @notice The statute's quorum, in percent, for a proposal with snapshot `timepoint`.
+    function quorumNumerator(uint256 timepoint) external view returns (uint256) {
+        return members().quorumNumerator(timepoint);
+    }
+
+    /// @notice The quorum is a percentage.
+    function quorumDenominator() external pure returns (uint256) {
+        return 100;
     }
 
     /**
@@ -202,6 +209,9 @@ contract CoopGovernor is
     function _voterIndex(address account) internal view override returns (uint256) {
         return members().voterIndex(account);
     }
+
+    /// @dev Only a resolution, executed by the timelock, moves the governor to new code.
+    function _authorizeUpgrade(address) internal override onlyGovernance {}
 
     // ---------------------------------------------------------------- required overrides
 

@@ -11,6 +11,12 @@ import {ICoopRegister} from "../interfaces/ICoopRegister.sol";
  * governors ask it when a proposal is made. A new kind of resolution (the annual accounts, say) is a rule here.
  */
 contract ResolutionRules {
+    /// @dev `upgradeToAndCall(address,bytes)`: moves one of the cooperative's contracts to new code.
+    bytes4 private constant UPGRADE = 0x4f1ef286;
+    /// @dev `transferOwnership(address)`: hands a contract the cooperative owns (its token) to another account, which
+    /// could then move it to new code.
+    bytes4 private constant TRANSFER_OWNERSHIP = 0xf2fde38b;
+
     /**
      * @notice The kind of a proposal to `governor` (with its `timelock` and member list `register`) with these calls
      * and this description: the strictest of {derivedKind} and {declaredKind}.
@@ -30,8 +36,9 @@ contract ResolutionRules {
 
     /**
      * @notice The kind of resolution these calls need at least: a call to the governor or the timelock (the
-     * governance settings, the treasury's rules) is a statute change; a call to the member list needs what the
-     * member list says for its function; any other call is ordinary.
+     * governance settings, the treasury's rules) is a statute change, and so is a move of any contract to new code
+     * or a hand-over of a contract the cooperative owns, whatever its target; a call to the member list needs what
+     * the member list says for its function; any other call is ordinary.
      */
     function derivedKind(
         address governor,
@@ -43,10 +50,16 @@ contract ResolutionRules {
         kind = ResolutionKind.Ordinary;
         for (uint256 i = 0; i < targets.length; ++i) {
             ResolutionKind callKind = ResolutionKind.Ordinary;
-            if (targets[i] == governor || targets[i] == timelock) {
+            bytes4 selector = calldatas[i].length >= 4 ? bytes4(calldatas[i]) : bytes4(0);
+            if (
+                targets[i] == governor ||
+                targets[i] == timelock ||
+                selector == UPGRADE ||
+                selector == TRANSFER_OWNERSHIP
+            ) {
                 callKind = ResolutionKind.StatuteChange;
             } else if (targets[i] == register && calldatas[i].length >= 4) {
-                callKind = ICoopRegister(register).resolutionKindOf(bytes4(calldatas[i]));
+                callKind = ICoopRegister(register).resolutionKindOf(selector);
             }
             if (isStricter(callKind, kind)) kind = callKind;
         }

@@ -5,8 +5,8 @@ import {IERC5805} from "@openzeppelin/contracts/interfaces/IERC5805.sol";
 
 /**
  * @dev The cooperative's votes beyond {IERC5805}: what its governor reads (a ballot's weight and the member's
- * permanent index in one call, current voting rights, the member list) and what its member list calls (granting and
- * ending voting rights, the statute's proxy limit).
+ * permanent index in one call, current voting rights, the member list, the quorum) and what its member list calls
+ * (granting and ending voting rights, the statute's proxy limit and quorum).
  */
 interface ICoopVotes is IERC5805 {
     /// @notice Weight of `account`'s ballot for a proposal with snapshot `timepoint`: its votes then, counting only
@@ -33,4 +33,15 @@ interface ICoopVotes is IERC5805 {
 
     /// @notice Sets the statute's proxy limit, 1 or 2 principals (member list only, by resolution).
     function setMaxPrincipals(uint256 limit) external;
+
+    /// @notice Sets the statute's quorum, 1 to 100 percent, for proposals with a snapshot from now on (member list
+    /// only, by resolution).
+    function setQuorum(uint256 percent) external;
+
+    /// @notice Members who must cast a ballot on a proposal with snapshot `timepoint`: the statute's quorum then, of
+    /// the members with voting rights then, rounded up.
+    function quorum(uint256 timepoint) external view returns (uint256);
+
+    /// @notice The statute's quorum, in percent, for a proposal with snapshot `timepoint`.
+    function quorumNumerator(uint256 timepoint) external view returns (uint256);
 }

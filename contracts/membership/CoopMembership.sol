@@ -9,6 +9,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts/proxy/utils/UUPSUpgradeable.sol";
 import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardUpgradeable.sol";
 import {FiscalCalendar} from "./FiscalCalendar.sol";
 import {ResolutionKind} from "../governance/ResolutionKind.sol";
@@ -30,9 +31,10 @@ import {ICoopVotes} from "../interfaces/ICoopVotes.sol";
  * treasury by resolution. Every function that moves value writes its state before it calls out, behind a re-entry
  * guard, so a payment token with transfer hooks cannot re-enter it.
  *
- * Deployed once as an implementation and used through clones, so it is initialised, not constructed.
+ * Deployed once as an implementation and used through an ERC-1967 proxy, so it is initialised, not constructed; only a
+ * resolution moves the proxy to corrected code ({upgradeToAndCall}), keeping members, capital accounts and claims.
  */
-contract CoopMembership is Initializable, ReentrancyGuardUpgradeable, EIP712, Nonces, ICoopRegister {
+contract CoopMembership is Initializable, UUPSUpgradeable, ReentrancyGuardUpgradeable, EIP712, Nonces, ICoopRegister {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
@@ -510,6 +512,15 @@ contract CoopMembership is Initializable, ReentrancyGuardUpgradeable, EIP712, No
         emit StatuteChanged("maxPrincipals", limit);
     }
 
+    /**
+     * @notice Statute change: the quorum, the share of the members with voting rights at a proposal's snapshot who
+     * must cast a ballot (1 to 100 percent). Proposals whose snapshot is earlier keep their quorum.
+     */
+    function setQuorum(uint256 percent) external onlyGovernance {
+        _votes.setQuorum(percent);
+        emit StatuteChanged("quorumPercent", percent);
+    }
+
     /// @notice Appoints the board that admits members in board mode (address(0): none).
     function setBoard(address board_) external onlyGovernance {
         _board = board_;
@@ -528,10 +539,15 @@ contract CoopMembership is Initializable, ReentrancyGuardUpgradeable, EIP712, No
             selector == this.setAdmissionMode.selector ||
             selector == this.setFiscalYearEnd.selector ||
             selector == this.setSharesTransferable.selector ||
-            selector == this.setMaxPrincipals.selector
+            selector == this.setMaxPrincipals.selector ||
+            selector == this.setQuorum.selector
         ) return ResolutionKind.StatuteChange;
         return ResolutionKind.Ordinary;
     }
+
+    /// @dev Only a resolution (the timelock) moves the member list to new code; {ResolutionRules} makes any such call
+    /// a statute change.
+    function _authorizeUpgrade(address) internal view override onlyGovernance {}
 
     /// @notice Accepts native coin, e.g. from the treasury to pay refund claims (native-coin cooperatives only).
     receive() external payable {

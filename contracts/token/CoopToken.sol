@@ -5,13 +5,15 @@ import {ERC20Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/
 import {ERC20PermitUpgradeable} from
     "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20PermitUpgradeable.sol";
 import {OwnableUpgradeable} from "@openzeppelin/contracts-upgradeable/access/OwnableUpgradeable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts/proxy/utils/UUPSUpgradeable.sol";
 
 /**
  * @title CoopToken
  * @dev The cooperative's own currency: ERC-20 with EIP-2612 permit, minted and burned only by governance (its owner,
- * the timelock), with an optional cap. It carries no voting weight: votes come from membership alone.
+ * the timelock), with an optional cap. It carries no voting weight: votes come from membership alone. Used through an
+ * ERC-1967 proxy that only its owner, by resolution, moves to corrected code ({upgradeToAndCall}).
  */
-contract CoopToken is ERC20PermitUpgradeable, OwnableUpgradeable {
+contract CoopToken is ERC20PermitUpgradeable, OwnableUpgradeable, UUPSUpgradeable {
     uint256 private _cap;
 
     /// @dev Minting would take the supply over the cap.
@@ -52,6 +54,9 @@ contract CoopToken is ERC20PermitUpgradeable, OwnableUpgradeable {
     function burn(uint256 amount) external onlyOwner {
         _burn(msg.sender, amount);
     }
+
+    /// @dev Only governance (the timelock) moves the token to new code.
+    function _authorizeUpgrade(address) internal view override onlyOwner {}
 
     function _update(address from, address to, uint256 value) internal override {
         super._update(from, to, value);

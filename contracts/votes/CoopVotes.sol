@@ -2,12 +2,15 @@
 pragma solidity ^0.8.24;
 
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts/proxy/utils/UUPSUpgradeable.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
+import {ICoopRegister} from "../interfaces/ICoopRegister.sol";
 import {ICoopVotes} from "../interfaces/ICoopVotes.sol";
 import {ScheduledEnds} from "./ScheduledEnds.sol";
 
@@ -30,8 +33,12 @@ import {ScheduledEnds} from "./ScheduledEnds.sol";
  * A ballot counts only members with voting rights both at the snapshot and now. Lowering the proxy limit ends, at
  * once, every appointment beyond it: such a principal votes itself from the next snapshot on, whether or not anybody
  * touches the proxy's record. No operation loops over members or proxies.
+ *
+ * The votes also keep the statute's quorum, a percentage of the members with voting rights at a snapshot, with its
+ * history, so that the governor reads the quorum base and the quorum in one call. Used through an ERC-1967 proxy:
+ * only a resolution (the member list's governance, the timelock) moves it to corrected code ({upgradeToAndCall}).
  */
-contract CoopVotes is Initializable, ICoopVotes, EIP712, Nonces {
+contract CoopVotes is Initializable, UUPSUpgradeable, ICoopVotes, EIP712, Nonces {
     using Checkpoints for Checkpoints.Trace208;
     using ScheduledEnds for ScheduledEnds.Schedule;
 
@@ -81,6 +88,7 @@ contract CoopVotes is Initializable, ICoopVotes, EIP712, Nonces {
     Checkpoints.Trace208 private _pastSupply;
     Checkpoints.Trace208 private _pastLimits; // limit | epoch << 8
     ScheduledEnds.Schedule private _ends;
+    Checkpoints.Trace208 private _pastQuorum; // the quorum in percent, by the time it took effect
 
     /// @dev Only the member list may grant and end voting rights.
     error NotRegister(address caller);
@@ -99,6 +107,13 @@ contract CoopVotes is Initializable, ICoopVotes, EIP712, Nonces {
     /// @dev The rights of `account` cannot be set to end at `timepoint` (not in the future, or already set to end).
     error InvalidEndOfRights(address account, uint256 timepoint);
 
+    /// @dev The quorum must be a share of the members between 1 and 100 percent.
+    error InvalidQuorum(uint256 percent);
+    /// @dev Only a resolution, executed by the member list's governance, may move the votes to new code.
+    error NotGovernance(address caller);
+
+    /// @dev Emitted when the statute's quorum changes (as OpenZeppelin's GovernorVotesQuorumFraction does).
+    event QuorumNumeratorUpdated(uint256 oldQuorumNumerator, uint256 newQuorumNumerator);
     /// @dev Emitted when the statute's proxy limit changes.
     event ProxyLimitSet(uint256 limit);
     /// @dev Emitted when a notice fixes the last second of `account`'s voting rights.
@@ -113,10 +128,14 @@ contract CoopVotes is Initializable, ICoopVotes, EIP712, Nonces {
         _disableInitializers();
     }
 
-    /// @notice Binds the votes to their member list (`register_`) and sets the statute's proxy limit.
-    function initialize(address register_, uint256 maxPrincipals_) external initializer {
+    /**
+     * @notice Binds the votes to their member list (`register_`) and sets the statute's proxy limit and quorum.
+     * @param quorumPercent share of the members with voting rights at a snapshot who must cast a ballot
+     */
+    function initialize(address register_, uint256 maxPrincipals_, uint256 quorumPercent) external initializer {
         _register = register_;
         _setMaxPrincipals(maxPrincipals_);
+        _setQuorum(quorumPercent);
     }
 
     // ---------------------------------------------------------------- ERC-6372
@@ -145,7 +164,7 @@ contract CoopVotes is Initializable, ICoopVotes, EIP712, Nonces {
     }
 
     /// @notice Number of members with voting rights at `timepoint`, which must be in the past: the quorum base.
-    function getPastTotalSupply(uint256 timepoint) external view returns (uint256) {
+    function getPastTotalSupply(uint256 timepoint) public view returns (uint256) {
         uint48 key = _checkPast(timepoint);
         uint256 supply = key >= _supplySince ? _supply : _pastSupply.upperLookupRecent(key);
         return supply - _ends.endedBy(key);
@@ -249,6 +268,11 @@ contract CoopVotes is Initializable, ICoopVotes, EIP712, Nonces {
         _setMaxPrincipals(limit);
     }
 
+    /// @inheritdoc ICoopVotes
+    function setQuorum(uint256 percent) external onlyRegister {
+        _setQuorum(percent);
+    }
+
     // ---------------------------------------------------------------- cooperative views
 
     /// @inheritdoc ICoopVotes
@@ -298,6 +322,21 @@ contract CoopVotes is Initializable, ICoopVotes, EIP712, Nonces {
         principals = new address[]((first != address(0) ? 1 : 0) + (second != address(0) ? 1 : 0));
         if (first != address(0)) principals[0] = first;
         if (second != address(0)) principals[principals.length - 1] = second;
+    }
+
+    /// @inheritdoc ICoopVotes
+    function quorum(uint256 timepoint) external view returns (uint256) {
+        return Math.mulDiv(getPastTotalSupply(timepoint), quorumNumerator(timepoint), 100, Math.Rounding.Ceil);
+    }
+
+    /// @notice The statute's quorum now, in percent.
+    function quorumNumerator() external view returns (uint256) {
+        return _pastQuorum.latest();
+    }
+
+    /// @inheritdoc ICoopVotes
+    function quorumNumerator(uint256 timepoint) public view returns (uint256) {
+        return _pastQuorum.upperLookupRecent(SafeCast.toUint48(timepoint));
     }
 
     /// @notice The most principals one proxy may carry (statute; GenG §43(5): at most 2).
@@ -509,6 +548,19 @@ contract CoopVotes is Initializable, ICoopVotes, EIP712, Nonces {
         if (limit < _maxPrincipals) _epoch = SafeCast.toUint16(uint256(_epoch) + 1);
         _maxPrincipals = uint8(limit);
         emit ProxyLimitSet(limit);
+    }
+
+    /// @dev Sets the quorum for proposals whose snapshot is now or later; earlier ones keep theirs.
+    function _setQuorum(uint256 percent) private {
+        if (percent == 0 || percent > 100) revert InvalidQuorum(percent);
+        (uint256 old, ) = _pastQuorum.push(clock(), uint208(percent));
+        emit QuorumNumeratorUpdated(old, percent);
+    }
+
+    /// @dev Only the member list's governance (the timelock, executing a statute-change resolution) moves the votes
+    /// to new code; the member list says who its governance is.
+    function _authorizeUpgrade(address) internal view override {
+        if (msg.sender != ICoopRegister(_register).governance()) revert NotGovernance(msg.sender);
     }
 
     function _checkPast(uint256 timepoint) private view returns (uint48) {

@@ -80,8 +80,9 @@ def _show_plan(ctx: AppContext, steps: list[Any]) -> None:
 def deploy(ctx: AppContext, statute_path: str, name: str | None, factory: str | None) -> None:
     """Create a cooperative from a statute file, and record it in the address book.
 
-    The factory (the contracts every cooperative clones) is deployed once per chain. An interrupted
-    deployment, run again with the same statute and name, picks up the transactions it already sent.
+    The factory (and the code behind every cooperative's contracts) is deployed once per chain. An
+    interrupted deployment, run again with the same statute and name, picks up the transactions it already
+    sent.
     """
     from ..addressbook import AddressBook
     from ..calls import checked_address

@@ -83,6 +83,7 @@ EXAMPLES: dict[str, list[str]] = {
         f"coop propose pay {ADDRESS} 1 --title 'New duty' --kind new-duties",
     ],
     "propose pay-token": [f"coop propose pay-token coop {ADDRESS} 10 --title 'Reward the volunteers'"],
+    "propose upgrade": [f"coop propose upgrade membership {ADDRESS} --title 'Corrected member list'"],
     "propose statute": [
         "coop propose statute notice-months 6 --title 'Six months notice'",
         "coop propose statute share-price 0.6 --title 'Raise the share price'",

@@ -233,6 +233,23 @@ def move_capital(
     _submit(ctx, build, title, description, kind)
 
 
+@propose.command()
+@click.argument("contract", type=click.Choice(["membership", "votes", "token", "governor", "timelock"]))
+@click.argument("implementation")
+@_proposal_options
+def upgrade(
+    ctx: AppContext, contract: str, implementation: str, title: str, description: str, kind: str | None
+) -> None:
+    """Move CONTRACT to the corrected code at IMPLEMENTATION (a statute change: 3/4 of votes cast).
+
+    Its address, members, capital accounts, claims and history stay. Only code this coopdao ships is
+    accepted; `coop audit verify` lists every move and checks the code.
+    """
+    from .. import templates
+
+    _submit(ctx, lambda coop: templates.upgrade(coop, contract, implementation), title, description, kind)
+
+
 @propose.command(name="call")
 @click.argument("target")
 @click.argument("signature")
