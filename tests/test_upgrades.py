@@ -24,6 +24,7 @@ from conftest import (
     end_voting,
     join,
     propose,
+    resolve,
     reverts,
     start_voting,
     state,
@@ -59,17 +60,6 @@ def fresh_implementation(coop, role, deployer):
 def move(coop, role, implementation):
     """The call of a resolution that moves `role` to `implementation`."""
     return (getattr(coop, role), "upgradeToAndCall", (implementation, b""))
-
-
-def carried(coop, calls, description, voters):
-    """Propose, carry with every voter in favour, queue and execute; return the execution."""
-    proposal_id, proposal = propose(coop, voters[0], calls, description)
-    start_voting(coop)
-    for voter in voters:
-        coop.governor.castVote(proposal_id, FOR, {"from": voter})
-    end_voting(coop)
-    assert state(coop, proposal_id) == "Succeeded"
-    return enact(coop, proposal, voters[0])
 
 
 def everything(coop, people):
@@ -131,7 +121,7 @@ def lived(coop, founders, board, deployer):
     chain.mine()
     coop.membership.completeExit(accounts[5], {"from": deployer})
     deployer.transfer(coop.timelock, 3 * ETHER)
-    carried(coop, [(coop.token, "mint", (founders[1], 7 * ETHER))], "Tokens", founders)
+    resolve(coop, [(coop.token, "mint", (founders[1], 7 * ETHER))], "Tokens", founders)
     return [*founders, accounts[4], accounts[5], accounts[6]]
 
 
@@ -144,7 +134,7 @@ def test_the_assembly_moves_all_five_contracts_keeping_everything(coop, founders
     calls = [move(coop, role, new[role]) for role in ROLES]
     proposal_id, _ = propose(coop, founders[0], calls, "Corrected code")
     assert coop.governor.proposalKind(proposal_id) == STATUTE
-    executed = carried(coop, calls, "Corrected code, again", founders)
+    executed = resolve(coop, calls, "Corrected code, again", founders)
     assert {e["implementation"] for e in executed.events["Upgraded"]} == {c.address for c in new.values()}
 
     for role in ROLES:
@@ -183,7 +173,7 @@ def test_the_assembly_moves_all_five_contracts_keeping_everything(coop, founders
 
 def test_a_move_to_shipped_code_passes_the_audit(coop, founders, deployer, reader):
     votes = fresh_implementation(coop, "votes", deployer)
-    carried(coop, [move(coop, "votes", votes)], "New votes", founders)
+    resolve(coop, [move(coop, "votes", votes)], "New votes", founders)
     d = coop.deployment
     report = audit.build(web3, reader, d, "test")
     assert [f for f in report["findings"] if not f["ok"]] == []
