@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from . import artifacts
 from .code import CONTRACT_NAMES, implementation_of, is_proxy, is_shipped, matches_artifact
-from .cooperative import KINDS, PROPOSAL_STATES
 from .errors import CoopError
+from .states import KINDS, MEMBER_STATUS, PROPOSAL_STATES
+from .states import SUPPORT as BALLOT_CHOICES
 
 if TYPE_CHECKING:
     from web3 import Web3
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 ZERO = "0x" + "0" * 40
 MAJORITY = {"ordinary": "1/2", "statute-change": "3/4", "new-duties": "9/10", "dissolution": "3/4"}
-SUPPORT = {0: "against", 1: "for", 2: "abstain"}
+SUPPORT = {value: name for name, value in BALLOT_CHOICES.items()}
 ROLES = ("membership", "votes", "token", "governor", "timelock")
 
 
@@ -641,7 +642,6 @@ def read_state(
     values: dict[str, Any] = {key: value for (key, _, _), value in zip(reads, results, strict=True)}
     from eth_utils import to_checksum_address
 
-    from .cooperative import MEMBER_STATUS
 
     members = {}
     for address in books.members:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from . import artifacts
 from .calls import Action
 from .errors import CoopError
+from .states import ADMISSION, KINDS, MEMBER_STATUS, PROPOSAL_STATES, SUPPORT
 from .transact import OnSent, Review, Sender, send
 
 if TYPE_CHECKING:
@@ -19,20 +20,6 @@ if TYPE_CHECKING:
 
     from .deploy import Deployment
 
-PROPOSAL_STATES = (
-    "pending",
-    "active",
-    "canceled",
-    "defeated",
-    "succeeded",
-    "queued",
-    "expired",
-    "executed",
-)
-SUPPORT = {"against": 0, "for": 1, "abstain": 2}
-KINDS = ("none", "ordinary", "statute-change", "new-duties", "dissolution")
-MEMBER_STATUS = ("none", "active", "leaving", "excluded", "exited")
-ADMISSION = ("open", "board", "assembly")
 ZERO_ADDRESS = "0x" + "0" * 40
 
 __all__ = ["Action", "Cooperative", "Proposal", "KINDS", "PROPOSAL_STATES", "SUPPORT", "bound_description"]

@@ -12,6 +12,7 @@ from typing import Any
 
 from . import artifacts
 from .error_words import PANICS, WORDS
+from .states import PROPOSAL_STATES
 
 #: The timelock's roles by their hash, for errors that name one.
 _ROLES = {
@@ -126,8 +127,6 @@ _STATE_WORDS = {
 
 def _unexpected_state(current: int, expected: bytes) -> str:
     """`GovernorUnexpectedProposalState` in words: what the proposal is, and what this step needs."""
-    from .cooperative import PROPOSAL_STATES  # imported here: cooperative imports this module
-
     bitmap = int.from_bytes(expected, "big")
     wanted = [name for bit, name in enumerate(PROPOSAL_STATES) if bitmap >> bit & 1]
     state = PROPOSAL_STATES[current] if current < len(PROPOSAL_STATES) else str(current)

@@ -109,7 +109,7 @@ def _share_limit(which: str) -> Callable[[Cooperative, str], Action]:
 
 
 def _admission(coop: Cooperative, value: str) -> Action:
-    from .cooperative import ADMISSION
+    from .states import ADMISSION
 
     if value not in ADMISSION:
         raise CoopError(f"admission must be one of {', '.join(ADMISSION)}, got {value!r}")
