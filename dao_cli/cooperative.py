@@ -211,6 +211,23 @@ class Cooperative:
         call = self.membership.functions.submitApplication(shares, application_hash)
         return self._send(sender, call, value=value)
 
+    def apply_by_signature(
+        self,
+        sender: Sender,
+        applicant: str,
+        shares: int,
+        application_hash: bytes,
+        deadline: int,
+        signature: bytes,
+    ) -> Any:
+        """Relay `applicant`'s signed application (`declarations.sign`): `sender` pays the shares' nominal
+        value into the applicant's escrow, and the gas."""
+        value = self._payment(sender, shares * self.share_price())
+        call = self.membership.functions.submitApplicationBySig(
+            applicant, shares, application_hash, deadline, signature
+        )
+        return self._send(sender, call, value=value)
+
     def withdraw_application(self, sender: Sender) -> Any:
         return self._send(sender, self.membership.functions.withdrawApplication())
 

@@ -60,6 +60,9 @@ WORDS: dict[str, str] = {
         "the agreement is not signed by {0}, or has been used already: ask for a new one"
     ),
     "DeclarationExpired": "the signed declaration expired at {0:date}: the member signs a new one",
+    "InvalidApplicationSignature": (
+        "the application is not signed by {0}, or has been used already: the applicant signs a new one"
+    ),
     "InvalidNoticeSignature": (
         "the notice is not signed by {0}, or has been used already: the member signs a new one"
     ),

@@ -639,6 +639,35 @@ def test_a_member_s_signed_notice_and_proxy_appointment_are_relayed_by_anyone(fo
     one_line_error(founded(9, "relay", edited, expect=1), f"the proxy is not signed by {accounts[2].address}")
 
 
+def test_an_applicant_s_signed_application_is_relayed_by_whoever_pays_for_it(founded, run_coop, tmp_path):
+    """An applicant without coin signs the application (text form, GenG §15(1)); a supporter relays it,
+    paying the shares and the gas; the escrow and, once admitted, the capital are the applicant's."""
+    document = tmp_path / "application.pdf"
+    document.write_bytes(b"%PDF- I apply for one share")
+    applicant = accounts[6].address
+    signed = founded(
+        6, "--json", "member", "apply", "--shares", "1", "--application", document, "--sign-only"
+    ).json()
+    assert (signed["kind"], signed["member"], signed["shares"]) == ("application", applicant, 1)
+    path = tmp_path / "application.json"
+    path.write_text(json.dumps(signed))
+    supporter = accounts[8].address
+    before = web3.eth.get_balance(supporter)
+    report = founded(8, "--json", "relay", path).json()
+    [outcome] = report["ballots"]
+    assert outcome["outcome"] == "counted" and outcome["declaration"] == f"application of {applicant}"
+    receipt = web3.eth.get_transaction_receipt(outcome["tx"])
+    fee = receipt["gasUsed"] * receipt["effectiveGasPrice"]
+    assert before - web3.eth.get_balance(supporter) == ETHER // 2 + fee  # the share's nominal value
+    shown = run_coop("--json", "member", "show", applicant).json()
+    assert shown["application"]["escrow"] == ETHER // 2
+    again = founded(8, "relay", path, expect=1)
+    assert "it was used already" in again.stderr
+    founded(1, "member", "admit", applicant)
+    shown = run_coop("--json", "member", "show", applicant).json()
+    assert (shown["status"], shown["paid"]) == ("active", ETHER // 2)
+
+
 def test_a_keystore_member_signs_a_ballot_that_a_relayer_submits(founded, run_coop, fast_keystores, tmp_path):
     run_coop("accounts", "import", "bob", input=dev_key(2) + "\n")
     founded(1, "propose", "mint", accounts[1].address, "1", "--title", "Tokens")

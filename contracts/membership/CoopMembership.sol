@@ -98,6 +98,8 @@ contract CoopMembership is Initializable, UUPSUpgradeable, ReentrancyGuardUpgrad
     bytes32 private constant SHARE_TRANSFER_TYPEHASH =
         keccak256("ShareTransfer(address from,address to,uint256 shares,uint256 value,uint256 nonce,uint256 deadline)");
     bytes32 private constant NOTICE_TYPEHASH = keccak256("Notice(address member,uint256 nonce,uint256 deadline)");
+    bytes32 private constant APPLICATION_TYPEHASH =
+        keccak256("Application(address applicant,uint256 shares,bytes32 applicationHash,uint256 nonce,uint256 deadline)");
 
     Terms private _terms;
     address private _governance;
@@ -167,6 +169,7 @@ contract CoopMembership is Initializable, UUPSUpgradeable, ReentrancyGuardUpgrad
     error InvalidConsentSignature(address to);
     error DeclarationExpired(uint256 deadline);
     error InvalidNoticeSignature(address member);
+    error InvalidApplicationSignature(address applicant);
     error InsufficientFunds(uint256 requested, uint256 available);
 
     modifier onlyGovernance() {
@@ -219,20 +222,52 @@ contract CoopMembership is Initializable, UUPSUpgradeable, ReentrancyGuardUpgrad
      * written application kept off-chain (personal data stays off the chain).
      */
     function submitApplication(uint256 shares, bytes32 applicationHash) external payable nonReentrant {
-        _checkNotOwnContract(msg.sender);
-        Status status = _members[msg.sender].status;
-        if (status != Status.None && status != Status.Exited) revert AlreadyMember(msg.sender);
-        if (_applications[msg.sender].shares != 0) revert ApplicationPending(msg.sender);
+        _submitApplication(msg.sender, shares, applicationHash);
+    }
+
+    /**
+     * @notice Submits `applicant`'s application, declared in text form (GenG §15(1)) as an EIP-712 signature
+     * (`Application`, with `applicant`'s current {nonces} and a `deadline`): anyone may relay it, and the relayer
+     * pays the shares' nominal value and the gas. The escrow is the applicant's: a withdrawal or a rejection returns
+     * it to the applicant, an admission makes it the applicant's paid-in capital. A contract applicant signs by
+     * ERC-1271. A signature serves once.
+     */
+    function submitApplicationBySig(
+        address applicant,
+        uint256 shares,
+        bytes32 applicationHash,
+        uint256 deadline,
+        bytes calldata signature
+    ) external payable nonReentrant {
+        if (block.timestamp > deadline) revert DeclarationExpired(deadline);
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(
+                abi.encode(APPLICATION_TYPEHASH, applicant, shares, applicationHash, _useNonce(applicant), deadline)
+            )
+        );
+        if (!SignatureChecker.isValidSignatureNow(applicant, digest, signature)) {
+            revert InvalidApplicationSignature(applicant);
+        }
+        _submitApplication(applicant, shares, applicationHash);
+    }
+
+    /// @dev `applicant`'s application for `shares` shares; the caller pays their nominal value (admitted at once in
+    /// an open cooperative, else held in escrow for the applicant).
+    function _submitApplication(address applicant, uint256 shares, bytes32 applicationHash) private {
+        _checkNotOwnContract(applicant);
+        Status status = _members[applicant].status;
+        if (status != Status.None && status != Status.Exited) revert AlreadyMember(applicant);
+        if (_applications[applicant].shares != 0) revert ApplicationPending(applicant);
         Terms memory t = _terms;
         if (shares < t.minShares || shares > t.maxShares) {
             revert ShareCountOutOfRange(shares, t.minShares, t.maxShares);
         }
         uint256 amount = shares * t.sharePrice;
-        emit Applied(msg.sender, shares, amount, applicationHash);
+        emit Applied(applicant, shares, amount, applicationHash);
         if (t.admission == AdmissionMode.Open) {
-            _admit(msg.sender, shares, amount);
+            _admit(applicant, shares, amount);
         } else {
-            _applications[msg.sender] = Application(shares.toUint32(), amount.toUint96());
+            _applications[applicant] = Application(shares.toUint32(), amount.toUint96());
             _escrowTotal += amount.toUint128();
         }
         _collect(t.paymentToken, amount);

@@ -39,7 +39,10 @@ EXAMPLES: dict[str, list[str]] = {
     "init": ["coop init statute.yaml --name 'Bäckerei Süd eG'", f"coop init --founder {ADDRESS} ..."],
     "list": ["coop list"],
     "member admit": [f"coop member admit {ADDRESS} -a board"],
-    "member apply": ["coop member apply --shares 2 --application signed.pdf -a alice"],
+    "member apply": [
+        "coop member apply --shares 2 --application signed.pdf -a alice",
+        "coop member apply --shares 1 --application signed.pdf --sign-only -a dana > application.json",
+    ],
     "member buy-shares": ["coop member buy-shares --shares 3 -a alice"],
     "member claim-refund": ["coop member claim-refund -a alice"],
     "member collect-escrow": ["coop member collect-escrow -a alice"],

@@ -35,13 +35,22 @@ def _shares(value: int) -> int:
     type=click.Path(exists=True, dir_okay=False),
     help="The signed application (e.g. a PDF); only its hash goes on chain.",
 )
+@click.option(
+    "--sign-only",
+    is_flag=True,
+    help="Print an EIP-712 signed application for `coop relay`, whose sender pays the shares and the gas "
+    "(valid 7 days, once); send nothing.",
+)
 @click.pass_obj
-def apply_(ctx: AppContext, shares: int, application: str | None) -> None:
+def apply_(ctx: AppContext, shares: int, application: str | None, sign_only: bool) -> None:
     """Apply for membership, paying the shares' nominal value into escrow."""
     import hashlib
     from pathlib import Path
 
     digest = hashlib.sha256(Path(application).read_bytes()).digest() if application else b"\0" * 32
+    if sign_only:
+        _print_declaration(ctx, "application", shares=_shares(shares), application_hash=digest)
+        return
     coop = ctx.cooperative()
     sender = ctx.sender()
     receipt = coop.apply(sender, _shares(shares), digest)
@@ -167,12 +176,12 @@ def transfer_shares(ctx: AppContext, to: str, shares: int, consent_file: Any) ->
 _SIGN_ONLY = "Print an EIP-712 signed declaration for `coop relay` (valid 7 days, once); send nothing."
 
 
-def _print_declaration(ctx: AppContext, kind: str, proxy: str | None = None) -> None:
+def _print_declaration(ctx: AppContext, kind: str, proxy: str | None = None, **fields: Any) -> None:
     import json
 
     from ..declarations import sign
 
-    signed = sign(ctx.cooperative(), ctx.sender(), kind, proxy)
+    signed = sign(ctx.cooperative(), ctx.sender(), kind, proxy, **fields)
     ctx.out.say(f"signed {kind} of {signed['member']}: anyone can submit it with `coop relay FILE`")
     ctx.out.result(signed, json.dumps(signed, indent=2))
 

@@ -400,10 +400,11 @@ def vote(ctx: AppContext, proposal_id: str, support: str, reason: str, sign_only
 def relay(ctx: AppContext, sources: tuple[str, ...]) -> None:
     """Submit signed ballots and declarations and pay their gas; each counts for its signer.
 
-    FILE is what `coop vote --sign-only` printed (or `coop member notice --sign-only`, `coop member proxy
-    set --sign-only`): one, a JSON array of them, JSON lines (one a line), a folder of such files, or '-'
-    for stdin. Every one is checked before anything is sent; ballots that can count go through the
-    cooperative's ballot box, many in one transaction; each declaration is a transaction of its own."""
+    FILE is what `coop vote --sign-only` printed (or `coop member apply --sign-only`, whose shares the
+    sender pays, `coop member notice --sign-only`, `coop member proxy set --sign-only`): one, a JSON
+    array of them, JSON lines (one a line), a folder of such files, or '-' for stdin. Every one is checked
+    before anything is sent; ballots that can count go through the cooperative's ballot box, many in one
+    transaction; each declaration is a transaction of its own."""
     from .. import ballot_box, declarations
 
     coop = ctx.cooperative()
@@ -445,7 +446,8 @@ def _outcome_line(o: Any) -> str:
 
 
 def _relay_declaration(coop: Any, sender: Any, source: str, data: dict[str, Any]) -> Any:
-    """Relay one signed declaration (a notice, a proxy appointment); its outcome told as a ballot's is.
+    """Relay one signed declaration (an application, a notice, a proxy appointment); its outcome told as a
+    ballot's is.
     One the chain refuses (its simulation reverts) is reported and the others still go."""
     from .. import declarations
     from ..ballot_box import Outcome
