@@ -642,7 +642,6 @@ def read_state(
     values: dict[str, Any] = {key: value for (key, _, _), value in zip(reads, results, strict=True)}
     from eth_utils import to_checksum_address
 
-
     members = {}
     for address in books.members:
         status, shares, paid, joined, exit_at = values[f"member:{address}"]
