@@ -106,6 +106,32 @@ def test_governance_settings_are_statute_changes(coop, founders, target, fn, arg
     assert coop.governor.proposalKind(proposal_id) == STATUTE
 
 
+def test_a_new_quorum_holds_for_proposals_with_a_later_snapshot_only(coop, founders):
+    """The quorum is a statute parameter with a history: a proposal whose snapshot came before the change
+    keeps the quorum its voters saw, as OpenZeppelin's GovernorVotesQuorumFraction keeps it."""
+    earlier, _ = propose(coop, founders[0], [(accounts[8].address, 0, b"")], "Before the change")
+    tx = resolve(coop, [(coop.membership, "setQuorum", (60,))], "A larger quorum", founders)
+    assert tx.events["QuorumNumeratorUpdated"]["oldQuorumNumerator"] == 20
+    assert tx.events["QuorumNumeratorUpdated"]["newQuorumNumerator"] == 60
+    assert tx.events["StatuteChanged"]["parameter"] == "quorumPercent"
+    later, _ = propose(coop, founders[0], [(accounts[8].address, 0, b"")], "After the change")
+    start_voting(coop)
+    g = coop.governor
+    assert (g.quorumNumerator(), g.quorumDenominator()) == (60, 100)
+    assert g.quorumNumerator(g.proposalSnapshot(earlier)) == 20 and g.quorum(g.proposalSnapshot(earlier)) == 1
+    assert g.quorumNumerator(g.proposalSnapshot(later)) == 60 and g.quorum(g.proposalSnapshot(later)) == 2
+    # no quorum of nobody, nor of more than everybody: the execution fails and changes nothing
+    for bad in (0, 101):
+        proposal_id, proposal = propose(coop, founders[0], [(coop.membership, "setQuorum", (bad,))], f"{bad}")
+        start_voting(coop)
+        for voter in founders:
+            g.castVote(proposal_id, FOR, {"from": voter})
+        end_voting(coop)
+        with reverts("InvalidQuorum"):
+            enact(coop, proposal, founders[0])
+    assert g.quorumNumerator() == 60
+
+
 def test_a_proposer_may_only_raise_the_majority(coop, founders):
     pay = [(accounts[8].address, 0, b"")]
     proposal_id, _ = propose(coop, founders[0], pay, "New duty to buy electricity", kind=DUTIES)
