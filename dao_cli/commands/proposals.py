@@ -424,18 +424,30 @@ def relay(ctx: AppContext, sources: tuple[str, ...]) -> None:
         return
     counted = sum(1 for o in outcomes if o.outcome == "counted")
     missed = [o for o in outcomes if o.outcome != "counted"]
+    one, many = _what_was_relayed(outcomes)
     if any(o.tx for o in outcomes):  # something was sent: every ballot's outcome is the result
         ctx.chain_saved()
-        lines = [f"{counted} of {len(outcomes)} ballot{'s' if len(outcomes) != 1 else ''} counted"]
+        lines = [f"{counted} of {len(outcomes)} {one if len(outcomes) == 1 else many} counted"]
         lines += [_outcome_line(o) for o in outcomes]
         ctx.out.result({"counted": counted, "ballots": [o.as_json() for o in outcomes]}, lines)
     elif len(missed) > 1:  # nothing was sent: why not, ballot by ballot
         for o in missed:
             ctx.out.say(_outcome_line(o))
     if len(missed) == 1:
-        raise CoopError(f"{missed[0].source}: the ballot did not count: {missed[0].detail}")
+        what = _what_was_relayed(missed)[0]
+        raise CoopError(f"{missed[0].source}: the {what} did not count: {missed[0].detail}")
     if missed:
-        raise CoopError(f"{len(missed)} of {len(outcomes)} ballots did not count (see above)")
+        raise CoopError(f"{len(missed)} of {len(outcomes)} {many} did not count (see above)")
+
+
+def _what_was_relayed(outcomes: list[Any]) -> tuple[str, str]:
+    """What the relayed items are, in the singular and the plural: ballots, declarations, or both."""
+    ballots = sum(1 for o in outcomes if o.ballot is not None)
+    if ballots == len(outcomes):
+        return "ballot", "ballots"
+    if ballots == 0:
+        return "declaration", "declarations"
+    return "ballot or declaration", "ballots and declarations"
 
 
 def _outcome_line(o: Any) -> str:
