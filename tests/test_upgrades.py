@@ -214,13 +214,15 @@ REFUSALS = {
 
 @pytest.mark.parametrize("role", ROLES)
 def test_nobody_but_a_resolution_can_move_a_contract(coop, founders, deployer, board, factory, role):
-    """Not the factory's deployer, not the board, not a member, not a contract of the cooperative on its own
-    account, and not through the implementation behind the proxy."""
+    """Not the factory's deployer, not the board, not a member, and not the timelock itself through the
+    implementation behind the proxy."""
     implementation = fresh_implementation(coop, role, deployer)
     target = getattr(coop, role)
     for caller in (deployer, board, founders[0]):
         with reverts(REFUSALS[role]):
             target.upgradeToAndCall(implementation, b"", {"from": caller})
+    # not even the timelock, through the implementation behind the proxy (funded: Ganache charges gas)
+    deployer.transfer(coop.timelock, ETHER // 10)
     behind = Contract.from_abi("behind", implementation_of(web3, target.address), target.abi)
     with reverts("UUPSUnauthorizedCallContext"):
         behind.upgradeToAndCall(implementation, b"", {"from": coop.timelock.address})
