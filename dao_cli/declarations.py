@@ -182,10 +182,9 @@ def send(coop: Cooperative, sender: Sender, data: dict[str, Any]) -> Any:
     deadline = int(data["deadline"])
     signature = bytes.fromhex(str(data["signature"]).removeprefix("0x"))
     if data["kind"] == "application":
-        digest = bytes.fromhex(str(data["application_hash"]).removeprefix("0x"))
-        return coop.apply_by_signature(
-            sender, data["member"], int(data["shares"]), digest, deadline, signature
-        )
+        own = _own_fields("application", data)
+        digest = bytes.fromhex(own["application_hash"].removeprefix("0x"))
+        return coop.apply_by_signature(sender, data["member"], own["shares"], digest, deadline, signature)
     if data["kind"] == "notice":
         return coop.give_notice_by_signature(sender, data["member"], deadline, signature)
     return coop.set_proxy_by_signature(sender, data["proxy"], int(data["nonce"]), deadline, signature)
