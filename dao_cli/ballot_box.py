@@ -51,9 +51,21 @@ class Ballot:
     reason: str
     signature: bytes
 
-    def as_call_argument(self) -> tuple[Any, ...]:
-        """The box's SignedBallot struct."""
-        return (self.proposal_id, self.voter, self.support, self.nonce, self.reason, self.signature)
+    def as_call_argument(self, by_contract: bool = False) -> tuple[Any, ...]:
+        """The box's SignedBallot struct (its proposal is the batch's). A key's signature goes in EIP-2098's
+        compact form, 64 bytes instead of 65, which the box takes as the same signature; a voter that is a
+        contract (`by_contract`) checks its own signature, so that one goes as it was signed."""
+        signature = self.signature if by_contract else compact(self.signature)
+        return (self.voter, self.support, self.nonce, self.reason, signature)
+
+
+def compact(signature: bytes) -> bytes:
+    """A 65-byte ECDSA signature (r, s, v) in EIP-2098's 64-byte form (r, s with v's parity in its top
+    bit); any other signature unchanged (the box then finds it is not the voter's, as it would have)."""
+    if len(signature) != 65 or signature[64] not in (27, 28) or signature[32] & 0x80:
+        return signature
+    vs = int.from_bytes(signature[32:64], "big") | ((signature[64] - 27) << 255)
+    return signature[:32] + vs.to_bytes(32, "big")
 
 
 @dataclass
@@ -135,6 +147,7 @@ class Reads:
         self.proposal_ids = {p.id for p in coop.proposals()}
         self._states: dict[int, str] = {}
         self._snapshots: dict[int, int] = {}
+        self._contracts: dict[str, bool] = {}
 
     def state(self, proposal_id: int) -> str:
         if proposal_id not in self._states:
@@ -147,6 +160,12 @@ class Reads:
             self._snapshots[proposal_id] = g.proposalSnapshot(proposal_id).call()
         return self._snapshots[proposal_id]
 
+    def is_contract(self, address: str) -> bool:
+        """Whether `address` has code (a voter that is a contract answers for its signature itself)."""
+        if address not in self._contracts:
+            self._contracts[address] = bool(self.coop.w3.eth.get_code(address))
+        return self._contracts[address]
+
 
 def problem(coop: Cooperative, ballot: Ballot, reads: Reads | None = None) -> str | None:
     """Why `ballot` cannot count now, in words, or None if it will: the chain, the governor, the proposal,
@@ -154,7 +173,6 @@ def problem(coop: Cooperative, ballot: Ballot, reads: Reads | None = None) -> st
     all ballots share read once, in `reads`)."""
     from .cooperative import typed_signer
 
-    w3 = coop.w3
     reads = reads or Reads(coop)
     if ballot.chain_id != reads.chain_id:
         return f"the ballot is for chain {ballot.chain_id}, the node is chain {reads.chain_id}"
@@ -169,7 +187,7 @@ def problem(coop: Cooperative, ballot: Ballot, reads: Reads | None = None) -> st
     domain, primary, fields, message = coop.ballot_message(
         ballot.proposal_id, ballot.support, ballot.voter, ballot.nonce, ballot.reason
     )
-    if not w3.eth.get_code(ballot.voter) and (
+    if not reads.is_contract(ballot.voter) and (
         typed_signer(domain, primary, fields, message, ballot.signature) != ballot.voter
     ):
         return (
@@ -184,11 +202,11 @@ def problem(coop: Cooperative, ballot: Ballot, reads: Reads | None = None) -> st
 
 
 def relay(coop: Cooperative, sender: Sender, ballots: list[Ballot]) -> list[Outcome]:
-    """Check every ballot, send those that can count through the box in batches that fit a block, and
-    return each ballot's outcome in the order given. A ballot refused by the check is not sent; one the
-    chain skips (its state changed after the check) is reported with the chain's reason."""
+    """Check every ballot, send those that can count through the box, one proposal's ballots in batches
+    that fit a block, and return each ballot's outcome in the order given. A ballot refused by the check is
+    not sent; one the chain skips (its state changed after the check) is reported with the chain's reason."""
     outcomes: dict[int, Outcome] = {}
-    ready: list[tuple[int, Ballot]] = []
+    ready: dict[int, list[tuple[int, Ballot]]] = {}  # by proposal, in the order first seen
     seen: set[tuple[int, str]] = set()
     reads = Reads(coop)
     for i, ballot in enumerate(ballots):
@@ -199,18 +217,26 @@ def relay(coop: Cooperative, sender: Sender, ballots: list[Ballot]) -> list[Outc
             outcomes[i] = Outcome(ballot, ballot.source, "refused", reason)
             continue
         seen.add(key)
-        ready.append((i, ballot))
-    while ready:
-        batch = _fitting(coop, sender, ready)
-        receipt = coop.relay_ballots(sender, [b.as_call_argument() for _, b in batch])
-        if receipt is None:  # a dry run, or the review said no: nothing of this batch or the rest is sent
-            return []
-        outcomes.update(_read(coop, receipt, batch))
-        ready = ready[len(batch) :]
+        ready.setdefault(ballot.proposal_id, []).append((i, ballot))
+    for proposal_id, waiting in ready.items():
+        while waiting:
+            batch = _fitting(coop, sender, proposal_id, waiting, reads)
+            receipt = coop.relay_ballots(sender, proposal_id, _arguments(batch, reads))
+            if receipt is None:  # a dry run, or the review said no: nothing of this batch or the rest is sent
+                return []
+            outcomes.update(_read(coop, receipt, batch))
+            waiting = waiting[len(batch) :]
     return [outcomes[i] for i in range(len(ballots))]
 
 
-def _fitting(coop: Cooperative, sender: Sender, ready: list[tuple[int, Ballot]]) -> list[Any]:
+def _arguments(batch: list[tuple[int, Ballot]], reads: Reads) -> list[tuple[Any, ...]]:
+    """The box's SignedBallot structs of `batch`."""
+    return [b.as_call_argument(by_contract=reads.is_contract(b.voter)) for _, b in batch]
+
+
+def _fitting(
+    coop: Cooperative, sender: Sender, proposal_id: int, ready: list[tuple[int, Ballot]], reads: Reads
+) -> list[Any]:
     """The longest head of `ready` whose batch fits in a share of the block (estimated, then shrunk)."""
     from .transact import prepare
 
@@ -219,7 +245,7 @@ def _fitting(coop: Cooperative, sender: Sender, ready: list[tuple[int, Ballot]])
     size = len(ready)
     while True:
         batch = ready[:size]
-        gas = prepare(w3, sender, coop.ballot_box_call([b.as_call_argument() for _, b in batch])).gas
+        gas = prepare(w3, sender, coop.ballot_box_call(proposal_id, _arguments(batch, reads))).gas
         if gas <= budget or size == 1:
             return batch
         size = max(1, min(size - 1, size * budget // gas))

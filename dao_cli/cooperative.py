@@ -678,17 +678,18 @@ class Cooperative:
             self._shared = (self._contract("BallotBox", box), self._contract("ResolutionRules", rules))
         return self._shared
 
-    def ballot_box_call(self, ballots: list[tuple[Any, ...]]) -> Any:
-        """The box's castVotesBySig of this governor with `ballots` (its SignedBallot structs)."""
+    def ballot_box_call(self, proposal_id: int, ballots: list[tuple[Any, ...]]) -> Any:
+        """The box's castVotesBySig of this governor with `ballots` on `proposal_id` (its SignedBallot
+        structs)."""
         box, _ = self.shared_contracts()
-        call = box.functions.castVotesBySig(self.governor.address, ballots)
+        call = box.functions.castVotesBySig(self.governor.address, proposal_id, ballots)
         call.description = f"castVotesBySig: {len(ballots)} signed ballot{'s' if len(ballots) != 1 else ''}"
         return call
 
-    def relay_ballots(self, sender: Sender, ballots: list[tuple[Any, ...]]) -> Any:
-        """Send one batch of signed ballots through the box; `sender` pays, each vote counts for its signer
-        (`ballot_box.relay` checks them first and sizes the batches)."""
-        return self._send(sender, self.ballot_box_call(ballots))
+    def relay_ballots(self, sender: Sender, proposal_id: int, ballots: list[tuple[Any, ...]]) -> Any:
+        """Send one batch of signed ballots on `proposal_id` through the box; `sender` pays, each vote counts
+        for its signer (`ballot_box.relay` checks them first and sizes the batches)."""
+        return self._send(sender, self.ballot_box_call(proposal_id, ballots))
 
     def proposals(self) -> list[Proposal]:
         """Every proposal of this cooperative, oldest first."""

@@ -29,9 +29,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import gas_breakdown  # noqa: E402
 from web3.logs import DISCARD  # noqa: E402
 
 from dao_cli import artifacts  # noqa: E402
+from dao_cli.ballot_box import compact  # noqa: E402
 from dao_cli.cooperative import Cooperative  # noqa: E402
 from dao_cli.deploy import create_cooperative, deploy_factory  # noqa: E402
 from dao_cli.statute import ZERO_ADDRESS, sample_statute  # noqa: E402
@@ -224,16 +226,25 @@ def sign_ballot(chain: Chain, governor: Any, proposal_id: int, support: int, vot
 # ----------------------------------------------------------------------------------------------- coopdao
 
 
-def coopdao_scenario(chain: Chain) -> dict[str, int]:
-    """coopdao's figures for the common scenario."""
+def coopdao_scenario(chain: Chain) -> dict[str, Any]:
+    """coopdao's figures for the common scenario; `traced` holds each row's transactions, `names` what each
+    address it touched is (for `gas_breakdown`)."""
     w3, acc = chain.w3, chain.accounts
     deployer = Sender(acc[0])
     founders = acc[1:4]
     factory = deploy_factory(w3, deployer)
     statute = sample_statute("Bench eG", founders)
     contract = w3.eth.contract(address=factory, abi=artifacts.abi("CoopFactory"))
+    traced: dict[str, list[str]] = {}
+    figures: dict[str, Any] = {"traced": traced}
+
+    def take(key: str, *receipts: Any) -> int:
+        traced[key] = ["0x" + bytes(r["transactionHash"]).hex() for r in receipts]
+        figures[key] = sum(r["gasUsed"] for r in receipts)
+        return figures[key]
+
     created = chain.call(contract.functions.createCooperative(*statute.factory_args()), acc[0])
-    figures = {"create": created["gasUsed"]}
+    take("create", created)
     coop = Cooperative(w3, _deployment(w3, contract, created))
     price = coop.share_price()
     for founder in founders:
@@ -242,37 +253,63 @@ def coopdao_scenario(chain: Chain) -> dict[str, int]:
     for applicant in (acc[4], acc[5]):
         applied = chain.call(coop.membership.functions.submitApplication(1, b"\1" * 32), applicant, price)
         admitted = chain.call(coop.membership.functions.admit(applicant), founders[0])
-    figures["admit_board"] = applied["gasUsed"] + admitted["gasUsed"]
+    take("admit_board", applied, admitted)
     figures["admit_board_parts"] = [applied["gasUsed"], admitted["gasUsed"]]
 
     open_statute = replace(statute, name="Bench Open eG", admission="open", board=ZERO_ADDRESS)
     open_coop = Cooperative(w3, create_cooperative(w3, deployer, factory, open_statute))
     for applicant in (acc[6], acc[7]):
         joined = chain.call(open_coop.membership.functions.submitApplication(1, b"\1" * 32), applicant, price)
-    figures["admit_open"] = joined["gasUsed"]
+    take("admit_open", joined)
 
     chain.send({"from": acc[0], "to": coop.timelock.address, "value": 10**18})
     g = coop.governor.functions
     payment = ([acc[9]], [10**17], [b""], PAYMENT.format(proposer=founders[0]))
     proposed = chain.call(g.propose(*payment), founders[0])
-    figures["propose"] = proposed["gasUsed"]
+    take("propose", proposed)
     proposal = coop.governor.events.ProposalCreated().process_receipt(errors=DISCARD, txn_receipt=proposed)[
         0
     ]["args"]["proposalId"]
     chain.advance(seconds=DAY + 1)
-    figures["vote_first"] = chain.call(g.castVote(proposal, 1), founders[0])["gasUsed"]
-    figures["vote_later"] = chain.call(g.castVote(proposal, 1), founders[1])["gasUsed"]
+    take("vote_first", chain.call(g.castVote(proposal, 1), founders[0]))
+    take("vote_later", chain.call(g.castVote(proposal, 1), founders[1]))
     signature = sign_ballot(chain, coop.governor, proposal, 1, founders[2])
-    figures["vote_by_sig"] = chain.call(g.castVoteBySig(proposal, 1, founders[2], signature), acc[9])[
-        "gasUsed"
-    ]
+    take("vote_by_sig", chain.call(g.castVoteBySig(proposal, 1, founders[2], signature), acc[9]))
     chain.advance(seconds=7 * DAY + 1)
     description_hash = w3.keccak(text=payment[3])
-    figures["queue"] = chain.call(g.queue(*payment[:3], description_hash), acc[9])["gasUsed"]
+    take("queue", chain.call(g.queue(*payment[:3], description_hash), acc[9]))
     chain.advance(seconds=2 * DAY + 1)
-    figures["execute"] = chain.call(g.execute(*payment[:3], description_hash), acc[9])["gasUsed"]
+    take("execute", chain.call(g.execute(*payment[:3], description_hash), acc[9]))
     figures["proxy_cost"] = proxy_cost(w3, coop.votes)
+    names = {factory.lower(): "factory", **contract_names(w3, coop), **contract_names(w3, open_coop)}
+    figures["names"] = names
     return figures
+
+
+#: what each of a cooperative's contracts is called in the breakdowns
+ROLE_NAMES = {
+    "membership": "member list",
+    "votes": "votes",
+    "token": "token",
+    "governor": "governor",
+    "timelock": "timelock",
+}
+
+
+def contract_names(w3: Any, coop: Cooperative) -> dict[str, str]:
+    """Lower-case address -> name for a cooperative's contracts: each proxy and its implementation under
+    one name, and the shared ballot box and resolution rules."""
+    from dao_cli.code import implementation_of
+
+    names = {}
+    for role, name in ROLE_NAMES.items():
+        address = getattr(coop.deployment, role)
+        names[address.lower()] = name
+        names[implementation_of(w3, address).lower()] = name
+    box, rules = coop.shared_contracts()
+    names[box.address.lower()] = "ballot box"
+    names[rules.address.lower()] = "resolution rules"
+    return names
 
 
 def proxy_cost(w3: Any, votes: Any) -> int:
@@ -412,14 +449,16 @@ def coopdao_at_scale(
     ]
     chain.advance(seconds=DAY + 1)
     signers = rng.sample(everyone[3:], min(100, len(everyone) - 3))
-    signed = [(pid, v, 1, 0, "", sign_ballot(chain, coop.governor, pid, 1, v)) for v in signers]
-    batch = chain.call(coop.ballot_box_call(signed), acc[9])
+    signed = [(v, 1, 0, "", compact(sign_ballot(chain, coop.governor, pid, 1, v))) for v in signers]
+    batch = chain.call(coop.ballot_box_call(pid, signed), acc[9])
     counted = len(coop.governor.events.VoteCast().process_receipt(batch, errors=DISCARD))
     if counted != len(signed):
         raise RuntimeError(f"the ballot box counted {counted} of {len(signed)} signed ballots")
     say(f"{len(signed)} signed ballots relayed in one transaction")
     return {
-        "batch_parts": batch_parts(chain, batch, coop.governor.address, coop.votes.address),
+        "traced": {"vote_batch": ["0x" + bytes(batch["transactionHash"]).hex()]},
+        "names": contract_names(w3, coop),
+        "batch_parts": batch_parts(chain, batch, coop.governor.address, coop.votes.address, len(signed)),
         # the words of the proposal's ballot bitmap the batch wrote (each new: its first write costs more)
         "batch_words": len({coop.votes.functions.voterIndex(v).call() >> 8 for v in signers}),
         "members": len(everyone),
@@ -435,16 +474,17 @@ def coopdao_at_scale(
     }
 
 
-def batch_parts(chain: Chain, receipt: Any, governor: str, votes: str) -> dict[str, int]:
-    """Where a ballot's gas goes in a batch (the node's call trace, averaged over the ballots): the
-    calldata, the signature's recovery, the governor's count and, within it, the read of the votes; the
-    rest is the box's own work and the transaction's base cost shared out."""
+def batch_parts(chain: Chain, receipt: Any, governor: str, votes: str, ballots: int) -> dict[str, int]:
+    """Where a ballot's gas goes in a batch of `ballots` (the node's call trace, shared out over the
+    ballots): the calldata, the signature's recovery, the governor's count (one call for the batch) and,
+    within it, the read of the votes (one call); the rest is the box's own work and the transaction's base
+    cost shared out."""
     tx_hash = "0x" + bytes(receipt["transactionHash"]).hex()
     trace = chain.w3.provider.make_request("debug_traceTransaction", [tx_hash, {"tracer": "callTracer"}])
     calls = trace["result"].get("calls", [])
     counts = [c for c in calls if c["type"] == "CALL" and c["to"].lower() == governor.lower()]
-    n = len(counts)
-    if n == 0:
+    n = ballots
+    if not counts or n == 0:
         return {}
 
     def gas(call: dict[str, Any]) -> int:
@@ -463,6 +503,28 @@ def batch_parts(chain: Chain, receipt: Any, governor: str, votes: str) -> dict[s
     }
     parts["rest"] = receipt["gasUsed"] // n - parts["calldata"] - parts["signature"] - parts["count"]
     return parts
+
+
+def merged(w3: Any, hashes: list[str], names: dict[str, str]) -> dict[str, Any]:
+    """The gas breakdown of a row's transactions, added up (board-mode admission has two)."""
+    parts = [gas_breakdown.breakdown(w3, h, names) for h in hashes]
+    total: dict[str, Any] = {}
+    for part in parts:
+        for key, value in part.items():
+            if isinstance(value, dict):
+                into = total.setdefault(key, {})
+                for name, gas in value.items():
+                    into[name] = into.get(name, 0) + gas
+            else:
+                total[key] = total.get(key, 0) + value
+    return total
+
+
+def per_ballot(whole: dict[str, Any], ballots: int) -> dict[str, Any]:
+    """A batch's breakdown shared out over its ballots (each gas figure divided, rounded down; the counts
+    stay the whole batch's)."""
+    shared = {key: {k: v // ballots for k, v in whole[key].items()} for key in ("by_contract", "by_kind")}
+    return {**whole, **shared, "floor": whole["floor"] // ballots, "ballots": ballots}
 
 
 def _deployment(w3: Any, factory: Any, receipt: Any) -> Any:
@@ -493,6 +555,10 @@ def run(rpc_url: str, members: int, resolutions: int, votes: int) -> dict[str, A
     ours["vote_mean"] = scale["vote_mean"]
     ours["vote_batch"] = scale["vote_batch"]
     theirs["vote_batch"] = theirs["vote_by_sig"]  # the alternative relays one ballot a transaction
+    names = {**ours.pop("names"), **scale.pop("names")}
+    traced = {**ours.pop("traced"), **scale.pop("traced")}
+    ours["breakdown"] = {key: merged(chain.w3, hashes, names) for key, hashes in traced.items()}
+    ours["breakdown"]["vote_batch"] = per_ballot(ours["breakdown"]["vote_batch"], scale["batch_size"])
     node = chain.w3.client_version
     return {"node": node, "coopdao": ours, "baseline": theirs, "scale": scale, "code": code_sizes(chain.w3)}
 
@@ -565,8 +631,96 @@ def markdown(figures: dict[str, Any], command: str) -> str:
         "|---|---|---|",
     ]
     lines += [f"| {name} | {size:,} | {LIMIT - size:,} |" for name, size in figures["code"].items()]
+    lines += _reason_lines(figures)
     lines += ["", "Reproduce:", "", "```", command, "```", ""]
     return "\n".join(lines)
+
+
+#: for each row, what a cheaper design would have to change (the figures around it are measured)
+WHAT_IT_WOULD_TAKE = {
+    "create": "fewer contracts and fewer slots written at the founding: the five proxies (each a contract "
+    "creation and an initialisation) are what lets the assembly move its cooperative to corrected code; "
+    "clones could not move, and one contract for all five concerns would not fit the code size limit.",
+    "admit_board": "a member recorded in fewer slots: the application, the member's record, its capital "
+    "account and its vote are written by the member list and the votes, each behind its proxy.",
+    "admit_open": "a member recorded in fewer slots: the member's record, its capital account, its vote and "
+    "the count of members are written by the member list and the votes, each behind its proxy.",
+    "propose": "a proposal recorded in fewer slots, and no calls out while proposing: OpenZeppelin's "
+    "proposal record, the resolution kind beside it, the check that the proposer has a vote (the votes) and "
+    "the check of each call's kind (the resolution rules) are each a call or a slot the alternative has not.",
+    "vote_later": "a vote that enters fewer contracts: the governor and the votes are each behind a proxy, "
+    "and the vote's weight is the votes' (one member, one vote, with proxies and exits).",
+    "vote_first": "the same as a later voter's, and a ballot record without a new slot for the first voter "
+    "in each 256 members.",
+    "vote_by_sig": "the same as a later voter's, and the signature's nonce kept without a write of its own "
+    "(OpenZeppelin's castVoteBySig uses one up).",
+    "vote_batch": "fewer new slots and less computation per ballot: the slots created are the new words of "
+    "the proposal's ballot bitmap (one per 256 members in which somebody votes, nearly one per voter's "
+    "word when the voters are spread over a large cooperative), and a has-voted record needs at least a new "
+    "bit per voter; the computation is decoding the ballots, their EIP-712 hashes and the counting loop.",
+    "queue": "a queued resolution recorded in fewer slots and fewer contracts entered: the timelock's "
+    "operation and the governor's record of it, each behind its proxy, and the proposal's state, which "
+    "reads the quorum from the votes (the quorum's history moved there to give the governor room).",
+    "execute": "fewer contracts entered: the governor and the timelock are each behind a proxy, the "
+    "proposal's state reads the quorum from the votes, and the payment goes out through the timelock.",
+}
+
+
+def _reason_lines(figures: dict[str, Any]) -> list[str]:
+    """For each row that misses its target, where its gas goes (from the node's traces) and what meeting
+    the target would take."""
+    lines = ["", "## Where the gas goes, row by row", ""]
+    lines += [
+        "For each row not met: coopdao's gas by contract (a proxy and the code behind it as one) and by",
+        "kind of work, read from the node's call and state traces of the measured transactions (toolchain/",
+        "gas_breakdown.py prices what the traces show by the EVM's schedule). The floor is what the",
+        "operation cannot do without: its transaction's base cost and calldata, the contracts and storage",
+        "slots it creates or changes, its events and the signatures it recovers.",
+    ]
+    breakdowns = figures["coopdao"].get("breakdown", {})
+    for row, key in zip(rows(figures), ROWS, strict=True):
+        b = breakdowns.get(key)
+        if row["met"] or not b or row["ratio"] is None:
+            continue
+        target = int(row["target"] * row["baseline"])
+        lines += [
+            "",
+            f"**{row['operation']}**: {row['coopdao']:,} gas; the target is {target:,} "
+            f"({row['target']} of {row['baseline']:,}).",
+            ("A ballot's share by contract: " if b.get("ballots") else "By contract: ")
+            + _shares(b["by_contract"])
+            + ".",
+            ("By kind (what the batch did): " if b.get("ballots") else "By kind: ")
+            + _shares({gas_breakdown.label(k, b["counts"]): gas for k, gas in b["by_kind"].items()})
+            + ".",
+        ]
+        floor = int(b["floor"])
+        if floor > target:
+            verdict = (
+                f"The floor alone is {floor:,}, {floor - target:,} over the target: no layout that keeps "
+                "this operation's writes and events meets it."
+            )
+        else:
+            verdict = (
+                f"The floor is {floor:,}: the target leaves {target - floor:,} for everything else, where "
+                f"the row spends {row['coopdao'] - floor:,}."
+            )
+        lines.append(f"{verdict} Meeting it would take {WHAT_IT_WOULD_TAKE[key]}")
+    mean = next(r for r in rows(figures) if r["operation"] == ROWS["vote_mean"][0])
+    if not mean["met"]:
+        lines += [
+            "",
+            f"**{mean['operation']}**: a mix of later voters and of first voters in a word of the ballot",
+            "bitmap (the two castVote rows above, and the mean vote's p10 and p90): it meets its target when",
+            "they do.",
+        ]
+    return lines
+
+
+def _shares(parts: dict[str, int]) -> str:
+    """`parts` as "name 1,234", largest first."""
+    ordered = sorted(parts.items(), key=lambda item: -item[1])
+    return "; ".join(f"{name} {int(gas):,}" for name, gas in ordered if gas)
 
 
 def _batch_lines(parts: dict[str, int], words: int, size: int) -> list[str]:
@@ -577,16 +731,13 @@ def _batch_lines(parts: dict[str, int], words: int, size: int) -> list[str]:
         f"The {size} ballots fell into {words} words of the proposal's ballot bitmap (256 members a word),",
         "each written for the first time: 20,000 gas more for the first ballot in a word, about",
         f"{20000 * words // max(size, 1):,} a ballot here (direct votes pay the same: the p90 above).",
-        f"A ballot in the batch: {parts['calldata']:,} for its calldata (the signature, the proposal id and",
-        f"the fields of a struct with two dynamic members), {parts['signature']:,} to recover the signer,",
-        f"{parts['count']:,} for the governor's count (a call through its proxy, with the standard VoteCast",
-        f"event; of it, {parts['votes_read']:,} to read the member's vote, another call through a proxy),",
+        f"A ballot in the batch: {parts['calldata']:,} for its calldata (the 64-byte signature and the",
+        f"fields of a struct with two dynamic members), {parts['signature']:,} to recover the signer,",
+        f"{parts['count']:,} for its share of the governor's count (with the standard VoteCast event; of it,",
+        f"{parts['votes_read']:,} for its share of reading the members' votes),",
         f"{parts['rest']:,} for the box's loop, the EIP-712 hash and the transaction's base cost shared out.",
-        "Below a ratio of 0.15 would take one call into the governor and one into the votes for the whole",
-        "batch instead of one each per ballot, a compact ballot (64-byte signatures, the proposal once per",
-        "batch), and for voters spread over a large cooperative a ballot record that does not open a new",
-        "storage slot every 256 members; the governor has the room for it (6 KB, since the quorum's",
-        "history moved to the votes).",
+        "The box checks every signature and hands the whole batch to the governor in one call, which reads",
+        "every weight from the votes in one call and writes the tally once.",
     ]
 
 

@@ -28,7 +28,7 @@ import {ICoopVotes} from "../interfaces/ICoopVotes.sol";
  * statute parameter or the governance settings makes it a statute change (3/4), whatever the proposer claims; a
  * proposer may only ask for a stricter kind, in the description ({ResolutionRules-declaredKind}), so the kind is
  * bound to the proposal's id and cannot be stripped by front-running. Members' signed ballots also arrive in batches
- * from the ballot box ({countRelayedBallot}).
+ * from the ballot box ({countRelayedBallots}).
  *
  * The clock is the block timestamp, as on the member list, so voting delay and period are in seconds. The quorum and
  * its history are kept by the votes, which count the quorum base too ({ICoopVotes-quorum}); a statute change sets it
@@ -137,7 +137,7 @@ contract CoopGovernor is
 
     /**
      * @notice The stateless contracts this governor relies on, shared by every cooperative of its factory: the
-     * ballot box whose batches of signed ballots it counts ({countRelayedBallot}), and the rules that fix the kind
+     * ballot box whose batches of signed ballots it counts ({countRelayedBallots}), and the rules that fix the kind
      * of each proposal ({ResolutionRules-kindOf}).
      */
     function sharedContracts() external view returns (address ballotBox, ResolutionRules rules) {
@@ -177,24 +177,40 @@ contract CoopGovernor is
     }
 
     /**
-     * @notice Counts `voter`'s ballot from the ballot box, which checked its signature: as {castVoteBySig} would,
-     * but a ballot that cannot count returns why instead of reverting, so that the rest of the batch counts.
+     * @notice Counts a batch of ballots on `proposalId` from the ballot box, which checked their signatures: each as
+     * {castVoteBySig} would, but a ballot that cannot count gets its outcome instead of reverting, so that the rest of
+     * the batch counts. The proposal's state and snapshot are read once for the batch, every weight in one call to the
+     * votes, and the tally is written once.
      */
-    function countRelayedBallot(
+    function countRelayedBallots(
         uint256 proposalId,
-        address voter,
-        uint8 support,
-        string calldata reason
-    ) external returns (BallotOutcome) {
+        address[] calldata voters,
+        uint8[] calldata support,
+        string[] calldata reasons
+    ) external returns (BallotOutcome[] memory outcomes) {
         if (msg.sender != _ballotBox) revert NotBallotBox(msg.sender);
-        if (state(proposalId) != ProposalState.Active) return BallotOutcome.NotActive;
-        if (support > uint8(VoteType.Abstain)) return BallotOutcome.InvalidSupport;
-        (uint256 weight, uint256 index) = members().ballot(voter, proposalSnapshot(proposalId));
-        if (weight == 0) return BallotOutcome.NoVote;
-        if (!_countBallot(proposalId, index, support, weight)) return BallotOutcome.AlreadyVoted;
-        emit VoteCast(voter, proposalId, support, weight, reason);
-        _tallyUpdated(proposalId);
-        return BallotOutcome.Counted;
+        uint256 n = voters.length;
+        outcomes = new BallotOutcome[](n);
+        if (state(proposalId) != ProposalState.Active) {
+            for (uint256 i = 0; i < n; ++i) outcomes[i] = BallotOutcome.NotActive;
+            return outcomes;
+        }
+        (uint256[] memory weights, uint256[] memory indexes) = members().ballots(voters, proposalSnapshot(proposalId));
+        uint256[3] memory added = [uint256(0), 0, 0]; // against, for, abstain
+        for (uint256 i = 0; i < n; ++i) {
+            uint8 choice = support[i];
+            if (choice > uint8(VoteType.Abstain)) outcomes[i] = BallotOutcome.InvalidSupport;
+            else if (weights[i] == 0) outcomes[i] = BallotOutcome.NoVote;
+            else if (!_markBallot(proposalId, indexes[i])) outcomes[i] = BallotOutcome.AlreadyVoted;
+            else {
+                added[choice] += weights[i];
+                emit VoteCast(voters[i], proposalId, choice, weights[i], reasons[i]);
+            }
+        }
+        if (added[0] + added[1] + added[2] != 0) {
+            _addToTally(proposalId, added[0], added[1], added[2]);
+            _tallyUpdated(proposalId);
+        }
     }
 
     /// @dev What a ballot counts ({ICoopVotes-ballot}), so that {getVotes} shows front ends the weight a vote gets.

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {GovernorUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/GovernorUpgradeable.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ResolutionKind, requiredMajority as majorityOf} from "./ResolutionKind.sol";
 
 /**
@@ -108,17 +109,30 @@ abstract contract GovernorCountingByKind is GovernorUpgradeable {
     /// @dev Marks the ballot of the voter with `index` and counts `weight` for `support` (a valid choice); false,
     /// and nothing counted, if that voter has voted already.
     function _countBallot(uint256 proposalId, uint256 index, uint8 support, uint256 weight) internal returns (bool) {
+        if (!_markBallot(proposalId, index)) return false;
+        if (support == uint8(VoteType.Against)) _addToTally(proposalId, weight, 0, 0);
+        else if (support == uint8(VoteType.For)) _addToTally(proposalId, 0, weight, 0);
+        else if (support == uint8(VoteType.Abstain)) _addToTally(proposalId, 0, 0, weight);
+        else revert GovernorInvalidVoteType();
+        return true;
+    }
+
+    /// @dev Marks the ballot of the voter with `index` on `proposalId`; false, and nothing marked, if that voter has
+    /// voted already.
+    function _markBallot(uint256 proposalId, uint256 index) internal returns (bool) {
         mapping(uint256 => uint256) storage ballots = _ballots[proposalId];
         uint256 bit = 1 << (index & 0xff);
         uint256 word = ballots[index >> 8];
         if (word & bit != 0) return false;
         ballots[index >> 8] = word | bit;
-
-        Tally storage t = _tallies[proposalId];
-        if (support == uint8(VoteType.Against)) t.againstVotes += uint64(weight);
-        else if (support == uint8(VoteType.For)) t.forVotes += uint64(weight);
-        else if (support == uint8(VoteType.Abstain)) t.abstainVotes += uint64(weight);
-        else revert GovernorInvalidVoteType();
         return true;
+    }
+
+    /// @dev Adds ballots to the tally, writing only the counts that change (they share one slot with the kind).
+    function _addToTally(uint256 proposalId, uint256 against, uint256 for_, uint256 abstain) internal {
+        Tally storage t = _tallies[proposalId];
+        if (against != 0) t.againstVotes += SafeCast.toUint64(against);
+        if (for_ != 0) t.forVotes += SafeCast.toUint64(for_);
+        if (abstain != 0) t.abstainVotes += SafeCast.toUint64(abstain);
     }
 }

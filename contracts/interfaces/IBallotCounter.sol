@@ -13,14 +13,19 @@ enum BallotOutcome {
     AlreadyVoted
 }
 
-/// @dev What the ballot box asks of a governor: its EIP-712 domain, and to count a ballot whose signature it checked.
+/// @dev What the ballot box asks of a governor: its EIP-712 domain, and to count a batch of ballots whose signatures
+/// it checked.
 interface IBallotCounter is IERC5267 {
-    /// @notice Counts `voter`'s ballot, signed and checked by the ballot box (callable by the box only), or says why
-    /// it cannot count.
-    function countRelayedBallot(
+    /**
+     * @notice Counts the ballots of `voters` on `proposalId`, each signed and checked by the ballot box (callable by the
+     * box only), in one call: `support[i]` and `reasons[i]` are `voters[i]`'s. A ballot that cannot count is not
+     * counted, and its outcome says why.
+     * @return outcomes what became of each ballot, in the order given
+     */
+    function countRelayedBallots(
         uint256 proposalId,
-        address voter,
-        uint8 support,
-        string calldata reason
-    ) external returns (BallotOutcome);
+        address[] calldata voters,
+        uint8[] calldata support,
+        string[] calldata reasons
+    ) external returns (BallotOutcome[] memory outcomes);
 }

@@ -13,6 +13,12 @@ interface ICoopVotes is IERC5805 {
     /// members with voting rights both then and now; and its permanent index.
     function ballot(address account, uint256 timepoint) external view returns (uint256 weight, uint256 index);
 
+    /// @notice {ballot} for each of `accounts` at one snapshot, in one call: a batch of ballots on one proposal.
+    function ballots(
+        address[] calldata accounts,
+        uint256 timepoint
+    ) external view returns (uint256[] memory weights, uint256[] memory indexes);
+
     /// @notice The permanent index of `account` (0 if never admitted).
     function voterIndex(address account) external view returns (uint256);
 

@@ -303,6 +303,21 @@ contract CoopVotes is Initializable, UUPSUpgradeable, ICoopVotes, EIP712, Nonces
     }
 
     /// @inheritdoc ICoopVotes
+    function ballots(
+        address[] calldata accounts,
+        uint256 timepoint
+    ) external view returns (uint256[] memory weights, uint256[] memory indexes) {
+        uint48 t = _checkPast(timepoint);
+        uint256 n = accounts.length;
+        weights = new uint256[](n);
+        indexes = new uint256[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            indexes[i] = _voters[accounts[i]].index;
+            weights[i] = _weight(accounts[i], t, true);
+        }
+    }
+
+    /// @inheritdoc ICoopVotes
     function voterIndex(address account) external view returns (uint256) {
         return _voters[account].index;
     }
@@ -349,7 +364,9 @@ contract CoopVotes is Initializable, UUPSUpgradeable, ICoopVotes, EIP712, Nonces
     /// @dev What `account`'s ballot counts at snapshot `t`; with `rightsNow`, only members with voting rights now.
     function _weight(address account, uint48 t, bool rightsNow) private view returns (uint256 weight) {
         Voter storage voter = _voters[account];
-        if (rightsNow && !_holdsRightsNow(voter)) return 0;
+        Voter memory v = voter; // the common ballot, a member without proxy since before `t`, reads this slot only
+        if (rightsNow && !(v.member && (v.rightsEnd == 0 || clock() <= v.rightsEnd))) return 0;
+        if (t >= v.since && v.proxy == 0 && v.first == 0) return v.member && (v.rightsEnd == 0 || t <= v.rightsEnd) ? 1 : 0;
         Record memory r = _recordAt(account, voter, t);
         if (!_holds(r, t)) return 0;
         if (r.proxy == 0 && r.first == 0) return 1;
