@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING, Any
 from .chain import advance_time
 from .cooperative import Cooperative
 from .deploy import ROLES, create_cooperative, deploy_factory
-from .output import date
 from .statute import sample_statute
 from .transact import Sender
-from .units import from_base_units
+from .units import date, from_base_units
 
 if TYPE_CHECKING:
     from web3 import Web3

@@ -124,9 +124,3 @@ def _scalar(value: Any) -> str:
         return "-"
     return str(value)
 
-
-def date(timestamp: int | None) -> str:
-    """A block timestamp as people read it ("2026-11-25 09:04Z", UTC), or "-": the audit tables' style."""
-    from .tabular import iso_time
-
-    return iso_time(timestamp) or "-"

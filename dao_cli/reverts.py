@@ -53,8 +53,7 @@ class _Words(string.Formatter):
         self.units = units
 
     def format_field(self, value: Any, spec: str) -> str:
-        from .output import date
-        from .units import from_base_units
+        from .units import date, from_base_units
 
         if spec == "amount":
             symbol, decimals = self.units.currency

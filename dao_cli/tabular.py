@@ -21,9 +21,10 @@ import json
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+
+from .units import iso_time
 
 FORMATS = ("table", "csv", "json", "markdown")
 KINDS = ("text", "address", "hash", "int", "amount", "time", "date", "bool", "list", "json")
@@ -131,17 +132,6 @@ def amount(value: int, decimals: int = 18) -> str:
     whole, _, fraction = text.lstrip("-").partition(".")
     grouped = f"{int(whole):,}"
     return f"{sign}{grouped}.{fraction}" if fraction else f"{sign}{grouped}"
-
-
-def iso_time(timestamp: int | None, precise: bool = False, day_only: bool = False) -> str:
-    """A unix timestamp as an ISO date in UTC: "2025-03-01 14:05Z", precise "2025-03-01T14:05:09Z", or the day
-    alone "2025-03-01". None and 0 are no time ("")."""
-    if not timestamp:
-        return ""
-    moment = datetime.fromtimestamp(int(timestamp), UTC)
-    if precise:
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return moment.strftime("%Y-%m-%d" if day_only else "%Y-%m-%d %H:%MZ")
 
 
 def _jsonable(value: Any) -> Any:

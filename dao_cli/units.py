@@ -1,8 +1,9 @@
-"""Human amounts and durations, as statute files and commands take them."""
+"""Human amounts, durations and times, as statute files and commands take them and people read them."""
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from .errors import CoopError
@@ -72,3 +73,19 @@ def fee_bound(wei: int) -> str:
     """An upper bound of a fee in ETH, to 6 decimals (rounded up, as it is a bound)."""
     step = 10**12
     return from_base_units(-(-wei // step) * step)
+
+
+def iso_time(timestamp: int | None, precise: bool = False, day_only: bool = False) -> str:
+    """A unix timestamp as an ISO date in UTC: "2025-03-01 14:05Z", precise "2025-03-01T14:05:09Z", or the day
+    alone "2025-03-01". None and 0 are no time ("")."""
+    if not timestamp:
+        return ""
+    moment = datetime.fromtimestamp(int(timestamp), UTC)
+    if precise:
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.strftime("%Y-%m-%d" if day_only else "%Y-%m-%d %H:%MZ")
+
+
+def date(timestamp: int | None) -> str:
+    """A block timestamp as people read it ("2026-11-25 09:04Z", UTC), or "-": the audit tables' style."""
+    return iso_time(timestamp) or "-"

@@ -8,7 +8,7 @@ import click
 
 from ..context import AppContext
 from ..errors import CoopError
-from ..output import date
+from ..units import date
 
 
 @click.group()

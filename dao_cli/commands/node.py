@@ -104,8 +104,7 @@ def advance(app: AppContext, duration: str) -> None:
     """Move the local chain's clock on by DURATION ('1 day', '7d', '36h') and mine a block: to try
     voting periods and notice dates without waiting."""
     from ..chain import advance_time, connect
-    from ..output import date
-    from ..units import parse_duration
+    from ..units import date, parse_duration
 
     seconds = parse_duration(duration, "duration")
     local = _node(app)

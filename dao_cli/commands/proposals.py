@@ -12,7 +12,7 @@ import click
 
 from ..context import AppContext
 from ..errors import CoopError
-from ..output import date
+from ..units import date
 from .token import RAW, amount_from
 
 if TYPE_CHECKING:
