@@ -1,8 +1,8 @@
-"""`make demo`: the cooperative's main job on a local chain, told step by step (see dao_cli/demo.py)."""
+"""`make demo`: the cooperative's main job on a local chain, told step by step (see dao_cli/coop/demo.py)."""
 
 from brownie import accounts, web3
 
-from dao_cli.demo import run_demo
+from dao_cli.coop.demo import run_demo
 
 
 def main():

@@ -22,10 +22,10 @@ from pathlib import Path
 
 from brownie import accounts, network, web3
 
-from dao_cli.deploy import create_cooperative, deploy_factory
+from dao_cli.chain.transact import Sender
+from dao_cli.coop.deploy import create_cooperative, deploy_factory
+from dao_cli.coop.statute import load_statute
 from dao_cli.errors import CoopError
-from dao_cli.statute import load_statute
-from dao_cli.transact import Sender
 
 
 def deployer() -> Sender:

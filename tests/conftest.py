@@ -22,9 +22,9 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from web3.exceptions import TransactionNotFound
 
-from dao_cli.deploy import create_cooperative, deploy_factory
-from dao_cli.statute import parse_statute
-from dao_cli.transact import Sender
+from dao_cli.chain.transact import Sender
+from dao_cli.coop.deploy import create_cooperative, deploy_factory
+from dao_cli.coop.statute import parse_statute
 
 DAY = 86400
 ETHER = 10**18
@@ -289,7 +289,7 @@ def run_coop(coop_home):
     `rpc=False` (then the embedded node is used). Asserts the exit code is `expect`."""
     from click.testing import CliRunner
 
-    from dao_cli.cli import main_group
+    from dao_cli.cli.main import main_group
 
     def run(*args, input=None, expect=0, rpc=True, env=None):
         environment = {"ETH_RPC_URL": web3.provider.endpoint_uri if rpc else None, **(env or {})}

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from dao_cli.node import HARDFORK, KINDS, MNEMONIC, find_binary
+from dao_cli.chain.node import HARDFORK, KINDS, MNEMONIC, find_binary
 
 HOST = "127.0.0.1"
 DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy from the environment

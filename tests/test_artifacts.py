@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from dao_cli import artifacts
+from dao_cli.chain import artifacts
 
 BUILD = Path(__file__).resolve().parent.parent / "build" / "contracts"
 
@@ -13,7 +13,7 @@ def test_shipped_artifacts_match_the_sources():
     for name in artifacts.CONTRACTS:
         build = json.loads((BUILD / f"{name}.json").read_text())
         shipped = artifacts.load(name)
-        stale = "stale: run `make compile` and commit dao_cli/compiled/"
+        stale = "stale: run `make compile` and commit dao_cli/chain/compiled/"
         assert shipped["bytecode"] == "0x" + build["bytecode"], f"{name} {stale}"
         assert shipped["deployedBytecode"] == "0x" + build["deployedBytecode"], f"{name} {stale}"
         assert shipped["abi"] == build["abi"], f"{name} {stale}"

@@ -30,7 +30,7 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak, to_checksum_address
 
-from dao_cli.statute import parse_statute
+from dao_cli.coop.statute import parse_statute
 
 ORDINARY, STATUTE, DUTIES = 1, 2, 3
 LEAVING = 2

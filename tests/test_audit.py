@@ -23,8 +23,8 @@ from conftest import (
     state,
 )
 
-from dao_cli import audit
-from dao_cli.chainlog import ChainReader
+from dao_cli.books import audit
+from dao_cli.books.chainlog import ChainReader
 
 MEMBER_FIELDS = ("status", "shares", "paid")
 STATUS = ("none", "active", "leaving", "excluded", "exited")

@@ -15,7 +15,7 @@ import time
 import pytest
 from web3 import HTTPProvider, Web3
 
-from dao_cli.demo import run_demo
+from dao_cli.coop.demo import run_demo
 
 
 def free_port():
@@ -81,7 +81,7 @@ def test_the_audit_runs_against_a_node_without_history(pruned_anvil, run_coop, t
 
 
 def test_the_audit_runs_after_the_embedded_node_restarted(run_coop, tmp_path, coop_home):
-    from dao_cli.node import LocalNode
+    from dao_cli.chain.node import LocalNode
 
     node = LocalNode("anvil")
     try:

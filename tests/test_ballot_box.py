@@ -16,7 +16,7 @@ from conftest import (
     start_voting,
 )
 
-from dao_cli.ballot_box import Ballot, compact
+from dao_cli.coop.ballot_box import Ballot, compact
 
 ABSTAIN = 2
 COUNTED, BAD_SIGNATURE, NOT_ACTIVE, INVALID_SUPPORT, NO_VOTE, ALREADY_VOTED = range(6)

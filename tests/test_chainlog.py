@@ -1,5 +1,5 @@
-"""The chain reader the audit uses (`dao_cli.chainlog`), against the chain brownie started, with a generated
-history: a cooperative whose members join and vote, spread over some 800 blocks.
+"""The chain reader the audit uses (`dao_cli.books.chainlog`), against the chain brownie started, with a
+generated history: a cooperative whose members join and vote, spread over some 800 blocks.
 
 Providers are played by a small JSON-RPC proxy on 127.0.0.1 in front of that chain. It refuses log queries
 over too many blocks (or results) in the words real providers use, answers some requests with HTTP 429, 503
@@ -26,8 +26,8 @@ import requests
 from brownie import accounts, chain, web3
 from conftest import AGAINST, ETHER, FOR, end_voting, join, propose, resolve, start_voting
 
-from dao_cli import chainlog
-from dao_cli.chainlog import (
+from dao_cli.books import chainlog
+from dao_cli.books.chainlog import (
     BATCH_REFUSED,
     BATCH_SIZE,
     OTHER,
@@ -37,9 +37,9 @@ from dao_cli.chainlog import (
     classify,
     suggested_span,
 )
+from dao_cli.chain.events import decode_log
+from dao_cli.cli.progress import ProgressBar
 from dao_cli.errors import CoopError
-from dao_cli.events import decode_log
-from dao_cli.progress import ProgressBar
 
 LOOPBACK = ("127.0.0.1", "localhost")
 

@@ -9,7 +9,7 @@ import pytest
 from brownie import CoopGovernor, CoopMembershipRevised, CoopVotes, accounts, chain, web3
 from conftest import reverts
 
-from dao_cli.events import decode_receipt
+from dao_cli.chain.events import decode_receipt
 
 DAY = 86400
 ETHER = 10**18
@@ -125,7 +125,7 @@ def test_too_few_founders_and_a_missing_file(run_coop, tmp_path):
 
 
 def test_an_interrupted_deployment_resumes_without_duplicates(run_coop, statute_file, monkeypatch):
-    from dao_cli.context import AppContext
+    from dao_cli.cli.context import AppContext
 
     sent = []
     original = AppContext.on_sent
@@ -227,11 +227,11 @@ def test_an_unreachable_node_is_one_line(run_coop):
 
 def test_help_answers_without_importing_web3():
     heavy = "('web3', 'eth_account', 'brownie')"
-    code = f"import sys, dao_cli.cli; print(sorted(m for m in {heavy} if m in sys.modules))"
+    code = f"import sys, dao_cli.cli.main; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     help_text = subprocess.run(
-        [sys.executable, "-m", "dao_cli.cli", "--help"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "dao_cli.cli.main", "--help"], capture_output=True, text=True, check=True
     ).stdout
     for command in ("deploy", "member", "propose", "vote", "proposals", "token", "accounts", "node"):
         assert command in help_text
@@ -468,7 +468,7 @@ def test_a_statute_change_needs_three_quarters(founded, run_coop):
 
 
 def test_a_move_to_new_code_is_proposed_only_to_code_this_coopdao_ships(founded, run_coop):
-    from dao_cli.code import implementation_of
+    from dao_cli.coop.code import implementation_of
 
     contracts = run_coop("--json", "info").json()["contracts"]
     current = implementation_of(web3, contracts["votes"])
@@ -559,7 +559,7 @@ def dev_key(n):
 
 @pytest.fixture
 def fast_keystores(monkeypatch):
-    from dao_cli import keystore
+    from dao_cli.chain import keystore
 
     monkeypatch.setattr(keystore, "SCRYPT_N", 2**10)
     monkeypatch.setenv("COOP_PASSWORD", "correct horse")

@@ -17,10 +17,10 @@ import pytest
 from brownie import accounts, web3
 from eth_account import Account
 
-from dao_cli import keystore
-from dao_cli.context import AppContext
+from dao_cli.chain import keystore
+from dao_cli.chain.transact import send_transaction
+from dao_cli.cli.context import AppContext
 from dao_cli.errors import CoopError
-from dao_cli.transact import send_transaction
 
 FAST_N = 2**10
 PASSWORD = "correct horse battery staple"
@@ -452,7 +452,7 @@ def test_resolve_errors(coop_home, other_tools, monkeypatch):
 
 def test_accounts_modules_import_nothing_heavy():
     code = (
-        "import sys, dao_cli.keystore, dao_cli.commands.accounts\n"
+        "import sys, dao_cli.chain.keystore, dao_cli.cli.commands.accounts\n"
         "loaded = {m.split('.')[0] for m in sys.modules}\n"
         "print(','.join(sorted(loaded & {'web3', 'eth_account', 'eth_utils', 'eth_keyfile', 'brownie'})))"
     )

@@ -4,8 +4,8 @@ global options are (they may also follow the command)."""
 import click
 from click.testing import CliRunner
 
-from dao_cli.cli import main_group
-from dao_cli.commands.examples import EXAMPLES
+from dao_cli.cli.commands.examples import EXAMPLES
+from dao_cli.cli.main import main_group
 
 
 def leaf_commands(command=main_group, path=()):

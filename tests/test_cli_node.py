@@ -17,8 +17,8 @@ import pytest
 from eth_account import Account
 from web3 import HTTPProvider, Web3
 
-from dao_cli.context import AppContext
-from dao_cli.node import LocalNode, local_url
+from dao_cli.chain.node import LocalNode, local_url
+from dao_cli.cli.context import AppContext
 
 DEV0 = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"  # the first account of the "test ... junk" mnemonic
 CHAIN_IDS = {"anvil": 31337, "ganache": 1337}

@@ -2,7 +2,7 @@
 
 from brownie import accounts, web3
 
-from dao_cli.demo import run_demo
+from dao_cli.coop.demo import run_demo
 
 
 def test_demo_tells_the_first_year_of_a_cooperative():

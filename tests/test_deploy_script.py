@@ -6,7 +6,7 @@ from pathlib import Path
 
 from brownie import CoopMembership, accounts, web3
 
-from dao_cli.statute import statute_template
+from dao_cli.coop.statute import statute_template
 
 ROOT = Path(__file__).resolve().parent.parent
 

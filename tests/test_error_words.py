@@ -7,9 +7,9 @@ import pytest
 from eth_abi import encode
 from eth_utils import function_signature_to_4byte_selector
 
-from dao_cli import artifacts
-from dao_cli.error_words import PANICS, WORDS
-from dao_cli.reverts import Units, explain
+from dao_cli.chain import artifacts
+from dao_cli.chain.error_words import PANICS, WORDS
+from dao_cli.chain.reverts import Units, explain
 
 #: a time the sentences must show as a date, never as a number
 WHEN = 1830297599  # 2027-12-31 23:59:59 UTC

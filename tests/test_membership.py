@@ -24,8 +24,8 @@ def test_founders_are_members_with_one_vote_each(coop, founders):
 def test_a_cooperative_needs_three_founders(factory, founders, deployer, board):
     from conftest import statute_data
 
+    from dao_cli.coop.statute import parse_statute
     from dao_cli.errors import StatuteError
-    from dao_cli.statute import parse_statute
 
     with pytest.raises(StatuteError, match="at least 3 founders"):
         parse_statute(statute_data(founders[:2], board))

@@ -17,8 +17,8 @@ import pytest
 from loopback import wait_until
 from web3 import HTTPProvider, Web3
 
-from dao_cli import node as node_module
-from dao_cli.node import LocalNode
+from dao_cli.chain import node as node_module
+from dao_cli.chain.node import LocalNode
 
 FOUNDERS = (1, 2, 3)
 SHARE = 10**18 // 2  # the share price `coop init` writes

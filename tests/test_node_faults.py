@@ -16,9 +16,9 @@ import pytest
 from brownie import accounts, web3
 from loopback import LossyProxy, SilentServer, coop_executable, interruptible, wait_until
 
-from dao_cli.chain import DEFAULT_TIMEOUT, connect
+from dao_cli.chain.connection import DEFAULT_TIMEOUT, connect
+from dao_cli.chain.transact import Sender, send_transaction
 from dao_cli.errors import NodeUnresponsive, OutcomeUnknown
-from dao_cli.transact import Sender, send_transaction
 
 ETHER = 10**18
 
@@ -118,7 +118,7 @@ def test_a_send_whose_answer_is_lost_is_found_not_sent_again(coop_at, run_coop, 
     never answers): coop finds the transaction by its nonce (node-signed) or hash (signed here), reports
     its receipt, and the chain has it exactly once."""
     if account == "keystore":
-        from dao_cli import keystore
+        from dao_cli.chain import keystore
 
         monkeypatch.setattr(keystore, "SCRYPT_N", 2**10)
         monkeypatch.setenv("COOP_PASSWORD", "pw")

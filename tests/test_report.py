@@ -1,7 +1,8 @@
-"""The audit's exports: the table formats (`dao_cli.tabular`) and the HTML report (`dao_cli.report`), rendered
-in headless Chromium from Debian's package (`make browser` installs it; `make test` runs that first).
+"""The audit's exports: the table formats (`dao_cli.books.tabular`) and the HTML report
+(`dao_cli.books.report`), rendered in headless Chromium from Debian's package (`make browser` installs it;
+`make test` runs that first).
 
-The audits here are synthetic dicts in the shape `dao_cli.audit` builds; no chain is needed.
+The audits here are synthetic dicts in the shape `dao_cli.books.audit` builds; no chain is needed.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from dao_cli import tabular
-from dao_cli.report import CSV_TABLES, audit_tables, write_report
-from dao_cli.tabular import Column
+from dao_cli.books import tabular
+from dao_cli.books.report import CSV_TABLES, audit_tables, write_report
+from dao_cli.books.tabular import Column
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [

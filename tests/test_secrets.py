@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from eth_account import Account
 
-from dao_cli import keystore
-from dao_cli.node import LocalNode
+from dao_cli.chain import keystore
+from dao_cli.chain.node import LocalNode
 
 
 def encodings(secret: bytes) -> list[bytes]:

@@ -3,8 +3,8 @@
 import pytest
 import yaml
 
+from dao_cli.coop.statute import load_statute, parse_statute, statute_template
 from dao_cli.errors import StatuteError
-from dao_cli.statute import load_statute, parse_statute, statute_template
 
 FOUNDERS = [
     "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",

@@ -30,9 +30,9 @@ from conftest import (
     state,
 )
 
-from dao_cli import audit
-from dao_cli.chainlog import ChainReader
-from dao_cli.code import implementation_of
+from dao_cli.books import audit
+from dao_cli.books.chainlog import ChainReader
+from dao_cli.coop.code import implementation_of
 
 ROLES = ("membership", "votes", "token", "governor", "timelock")
 STATUTE = 2  # the resolution kind of a statute change

@@ -32,12 +32,12 @@ sys.path.insert(0, str(ROOT))
 import gas_breakdown  # noqa: E402
 from web3.logs import DISCARD  # noqa: E402
 
-from dao_cli import artifacts  # noqa: E402
-from dao_cli.ballot_box import compact  # noqa: E402
-from dao_cli.cooperative import Cooperative  # noqa: E402
-from dao_cli.deploy import create_cooperative, deploy_factory  # noqa: E402
-from dao_cli.statute import ZERO_ADDRESS, sample_statute  # noqa: E402
-from dao_cli.transact import Sender  # noqa: E402
+from dao_cli.chain import artifacts  # noqa: E402
+from dao_cli.chain.transact import Sender  # noqa: E402
+from dao_cli.coop.ballot_box import compact  # noqa: E402
+from dao_cli.coop.cooperative import Cooperative  # noqa: E402
+from dao_cli.coop.deploy import create_cooperative, deploy_factory  # noqa: E402
+from dao_cli.coop.statute import ZERO_ADDRESS, sample_statute  # noqa: E402
 
 BUILD = ROOT / "build" / "contracts"
 #: the description both governors get (OpenZeppelin's proposer mark: coopdao's CLI always adds it)
@@ -299,7 +299,7 @@ ROLE_NAMES = {
 def contract_names(w3: Any, coop: Cooperative) -> dict[str, str]:
     """Lower-case address -> name for a cooperative's contracts: each proxy and its implementation under
     one name, and the shared ballot box and resolution rules."""
-    from dao_cli.code import implementation_of
+    from dao_cli.coop.code import implementation_of
 
     names = {}
     for role, name in ROLE_NAMES.items():
@@ -316,7 +316,7 @@ def proxy_cost(w3: Any, votes: Any) -> int:
     """What the ERC-1967 proxy adds to a call into a cooperative's contract: the same read estimated
     through the proxy and directly on the implementation behind it (whose storage is empty, so both read
     the same number of cold slots)."""
-    from dao_cli.code import implementation_of
+    from dao_cli.coop.code import implementation_of
 
     data = votes.functions.votingMembers()._encode_transaction_data()
     implementation = implementation_of(w3, votes.address)
@@ -529,7 +529,7 @@ def per_ballot(whole: dict[str, Any], ballots: int) -> dict[str, Any]:
 
 def _deployment(w3: Any, factory: Any, receipt: Any) -> Any:
     """The cooperative a createCooperative receipt reports."""
-    from dao_cli.deploy import ROLES, Deployment
+    from dao_cli.coop.deploy import ROLES, Deployment
 
     args = factory.events.CooperativeCreated().process_receipt(errors=DISCARD, txn_receipt=receipt)[0]["args"]
     return Deployment(w3.eth.chain_id, receipt["blockNumber"], **{role: args[role] for role in ROLES})

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dao_cli.artifacts import ARTIFACTS_DIR, CONTRACTS  # noqa: E402
+from dao_cli.chain.artifacts import ARTIFACTS_DIR, CONTRACTS  # noqa: E402
 
 BUILD = ROOT / "build" / "contracts"
 
