@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -211,7 +211,8 @@ def send_transaction(w3: Web3, sender: Sender, tx: dict[str, Any], on_sent: OnSe
         return _outcome(w3, sender, chain_id, {**entry_tx(entry), "from": sender.address}, hashes, watch)
     tx.setdefault("nonce", w3.eth.get_transaction_count(sender.address, "pending"))
     tx_hash = _submit(w3, sender, chain_id, tx)
-    return _outcome(w3, sender, chain_id, tx, [tx_hash], _watch(on_sent, tx_hash))
+    with _naming_interrupts(_WAS_SENT.format(what=tx_hash)):
+        return _outcome(w3, sender, chain_id, tx, [tx_hash], _watch(on_sent, tx_hash))
 
 
 def replace_transaction(
@@ -227,7 +228,31 @@ def replace_transaction(
     chain_id = int(tx.get("chainId") or w3.eth.chain_id)
     replacement = with_fees({**tx, "from": sender.address}, fees)
     new_hash = _submit(w3, sender, chain_id, replacement, replacing=True)
-    return _outcome(w3, sender, chain_id, replacement, [*hashes, new_hash], _watch(on_sent, new_hash))
+    with _naming_interrupts(_WAS_SENT.format(what=new_hash)):
+        return _outcome(w3, sender, chain_id, replacement, [*hashes, new_hash], _watch(on_sent, new_hash))
+
+
+#: what a Ctrl-C says once the node has taken a transaction, or may have
+_WAS_SENT = (
+    "transaction {what} was sent and may still be mined; the same command run again waits for it instead of "
+    "sending it twice"
+)
+_BEING_SENT = (
+    "transaction {what} was being sent and may have reached the node; the same command run again waits for "
+    "it instead of sending it twice"
+)
+
+
+@contextlib.contextmanager
+def _naming_interrupts(words: str) -> Iterator[None]:
+    """A Ctrl-C inside says which transaction it left behind (`words`), wherever the signal lands, unless a
+    step within has named it already."""
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        if str(exc):
+            raise
+        raise KeyboardInterrupt(words) from None
 
 
 def with_fees(tx: dict[str, Any], fees: dict[str, int]) -> dict[str, Any]:
@@ -287,8 +312,6 @@ def _submit(w3: Web3, sender: Sender, chain_id: int, tx: dict[str, Any], replaci
     """Send `tx` once (noted in the outbox first) and return its hash. A lost answer is resolved by looking
     the transaction up: found, it counts as sent; not found, the outcome is unknown (OutcomeUnknown), and
     it is not sent again."""
-    from . import pending
-
     outbox = sender.outbox
     block = w3.eth.block_number
     nonce = int(tx["nonce"])
@@ -303,18 +326,32 @@ def _submit(w3: Web3, sender: Sender, chain_id: int, tx: dict[str, Any], replaci
         outbox.note(chain_id, tx, block, tx_hash)
     elif outbox is not None and tx_hash is not None:
         outbox.add_hash(chain_id, sender.address, nonce, tx_hash, tx)
+    with _naming_interrupts(_BEING_SENT.format(what=tx_hash or f"(nonce {nonce} of {sender.address})")):
+        signed_tx = signed if sender.account is not None else None
+        return _send_noted(w3, sender, chain_id, tx, replacing, block, tx_hash, signed_tx)
+
+
+def _send_noted(
+    w3: Web3,
+    sender: Sender,
+    chain_id: int,
+    tx: dict[str, Any],
+    replacing: bool,
+    block: int,
+    tx_hash: str | None,
+    signed: Any,
+) -> str:
+    """The send of `_submit`, once its outbox entry is noted (at `block`): the hash the node took."""
+    from . import pending
+
+    outbox = sender.outbox
+    nonce = int(tx["nonce"])
     try:
-        if sender.account is not None:
+        if signed is not None:
             w3.eth.send_raw_transaction(signed.raw_transaction)
         else:
             request = {k: v for k, v in tx.items() if k != "chainId"}  # the node signs for its own chain
             tx_hash = "0x" + bytes(w3.eth.send_transaction(request)).hex()
-    except KeyboardInterrupt:
-        what = tx_hash or f"(nonce {nonce} of {sender.address})"
-        raise KeyboardInterrupt(
-            f"transaction {what} was being sent and may have reached the node; the same command run "
-            "again waits for it instead of sending it twice"
-        ) from None
     except AnswerLost:
         try:
             if tx_hash is not None:
@@ -463,10 +500,7 @@ def _await_receipt(
             f"`coop tx show {hashes[-1]}` tells what became of it"
         ) from None
     except KeyboardInterrupt:
-        raise KeyboardInterrupt(
-            f"transaction {hashes[-1]} was sent and may still be mined; the same command run again waits "
-            "for it instead of sending it twice"
-        ) from None
+        raise KeyboardInterrupt(_WAS_SENT.format(what=hashes[-1])) from None
 
 
 def _reason(w3: Web3, tx: dict[str, Any], receipt: Any) -> str:
