@@ -286,23 +286,15 @@ def coopdao_scenario(chain: Chain) -> dict[str, Any]:
     return figures
 
 
-#: what each of a cooperative's contracts is called in the breakdowns
-ROLE_NAMES = {
-    "membership": "member list",
-    "votes": "votes",
-    "token": "token",
-    "governor": "governor",
-    "timelock": "timelock",
-}
-
-
 def contract_names(w3: Any, coop: Cooperative) -> dict[str, str]:
     """Lower-case address -> name for a cooperative's contracts: each proxy and its implementation under
     one name, and the shared ballot box and resolution rules."""
     from dao_cli.coop.code import implementation_of
+    from dao_cli.coop.deploy import ROLES
 
     names = {}
-    for role, name in ROLE_NAMES.items():
+    for role in ROLES:
+        name = "member list" if role == "membership" else role
         address = getattr(coop.deployment, role)
         names[address.lower()] = name
         names[implementation_of(w3, address).lower()] = name
