@@ -53,7 +53,7 @@ help:
 	@echo "make test          lint, static analysis, then the contract tests on Anvil"
 	@echo "make test-ganache  the contract tests on Ganache (hardfork shanghai)"
 	@echo "make fuzz          the stateful test long on Anvil: FUZZ_STEPS=$(FUZZ_STEPS) steps (coin, hook and fee token), ~10 min"
-	@echo "make bench         gas of coopdao against a stock OpenZeppelin governor: BENCHMARKS.md (~30 min)"
+	@echo "make bench         gas of coopdao against a stock OpenZeppelin governor: BENCHMARKS.md (~5 min at the default sizes)"
 	@echo "make demo          coop demo: a cooperative's first year on a fresh local Anvil"
 	@echo "make clean         remove build output; distclean also removes .venv and node_modules"
 
