@@ -27,17 +27,9 @@ from brownie import accounts, chain, web3
 from conftest import AGAINST, ETHER, FOR, end_voting, join, propose, resolve, start_voting
 
 from dao_cli.books import chainlog
-from dao_cli.books.chainlog import (
-    BATCH_REFUSED,
-    BATCH_SIZE,
-    OTHER,
-    RANGE,
-    TRANSIENT,
-    ChainReader,
-    classify,
-    suggested_span,
-)
+from dao_cli.books.chainlog import ChainReader
 from dao_cli.chain.events import decode_log
+from dao_cli.chain.jsonrpc import BATCH_REFUSED, BATCH_SIZE, OTHER, RANGE, TRANSIENT, classify, suggested_span
 from dao_cli.cli.progress import ProgressBar
 from dao_cli.errors import CoopError
 

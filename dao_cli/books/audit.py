@@ -140,7 +140,7 @@ def build(
     try:
         state = read_state(w3, deployment, books, block, block_time, reader.batch)
     except CoopError as exc:
-        from .chainlog import lacks_state
+        from ..chain.jsonrpc import lacks_state
 
         if not lacks_state(exc):
             raise
