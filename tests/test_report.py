@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from dao_cli.books import tabular
-from dao_cli.books.report import CSV_TABLES, audit_tables, write_report
+from dao_cli.books.report import write_report
+from dao_cli.books.tables import CSV_TABLES, audit_tables
 from dao_cli.books.tabular import Column
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -91,7 +91,7 @@ def audit_options(command: Callable[..., Any], formats: bool = True) -> Callable
 def _show(
     ctx: AppContext, table: str, audit: dict[str, Any], fmt: str, rows: list[dict] | None = None
 ) -> None:
-    from ...books.report import audit_tables
+    from ...books.tables import audit_tables
     from ...books.tabular import render
 
     chosen = audit_tables(audit)[table]
