@@ -139,9 +139,7 @@ def test_a_rejected_signed_application_returns_the_escrow_to_the_applicant(coop,
     assert coop.membership.returnedEscrowOf(accounts[8]) == 0
 
 
-def test_an_application_counts_only_as_signed_for_this_cooperative_chain_applicant_and_terms(
-    coop, make_coop
-):
+def test_an_application_counts_only_as_signed_for_this_cooperative_chain_applicant_and_terms(coop, make_coop):
     key, applicant = applicant_key("careful")
     other = make_coop()
     price = coop.membership.terms()[1]

@@ -123,4 +123,3 @@ def _scalar(value: Any) -> str:
     if value is None:
         return "-"
     return str(value)
-
