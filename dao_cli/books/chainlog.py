@@ -24,13 +24,13 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .. import paths
 from ..chain import artifacts
-from ..chain.events import decode_log
+from ..chain.events import checksummed, decode_log
 from ..chain.jsonrpc import RANGE, JsonRpc, RpcError, lacks_state, suggested_span
 from ..errors import CoopError
 from .eventcache import EventCache
@@ -416,7 +416,7 @@ def _decoded(logs: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         if raw.get("removed") or not raw.get("topics"):
             continue
         log = {
-            "address": _checksummed(raw["address"]),
+            "address": checksummed(raw["address"]),
             "topics": [HexBytes(t) for t in raw["topics"]],
             "data": HexBytes(raw.get("data") or "0x"),
             "logIndex": _quantity(raw["logIndex"]),
@@ -436,14 +436,6 @@ def _decoded(logs: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
             log_index=log["logIndex"],
         )
         yield json.loads(json.dumps(event))
-
-
-@lru_cache(maxsize=4096)
-def _checksummed(address: str) -> str:
-    """EIP-55 spelling of an address (a keccak each time: a history repeats its few contract addresses)."""
-    from eth_utils import to_checksum_address
-
-    return to_checksum_address(address)
 
 
 def _order(entry: dict[str, Any]) -> tuple[int, int, int]:

@@ -15,7 +15,8 @@ ARTIFACTS_DIR = Path(__file__).resolve().parent / "compiled"
 
 #: The contracts a cooperative is made of, the factory that creates it, the stateless contracts its
 #: governor relies on (shared by every cooperative of a factory), and the ERC-1967 proxy each of a
-#: cooperative's contracts lives behind (what the audit compares their code with).
+#: cooperative's contracts lives behind (what the audit compares their code with), and the reader clients
+#: run in a call to read many entries at once (never deployed).
 CONTRACTS = (
     "CoopFactory",
     "CoopMembership",
@@ -26,6 +27,7 @@ CONTRACTS = (
     "BallotBox",
     "ResolutionRules",
     "ERC1967Proxy",
+    "CoopReader",
 )
 
 

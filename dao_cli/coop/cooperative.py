@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 
 ZERO_ADDRESS = "0x" + "0" * 40
 
+#: Entries the reader contract reads in one call: a member's entry costs it some 31,000 gas, so a page
+#: stays near 8 million, well within what nodes let one call spend (Anvil 30 million, geth 50).
+PAGE = 250
+
 __all__ = ["Action", "Cooperative", "Proposal", "KINDS", "PROPOSAL_STATES", "SUPPORT", "bound_description"]
 
 
@@ -92,7 +96,7 @@ class Proposal:
         self.id: int = args["proposalId"]
         self.proposer: str = args["proposer"]
         self.actions = tuple(
-            Action(t, v, bytes(c))
+            Action(t, v, bytes.fromhex(c.removeprefix("0x")) if isinstance(c, str) else bytes(c))
             for t, v, c in zip(args["targets"], args["values"], args["calldatas"], strict=True)
         )
         self.description: str = args["description"]
@@ -134,6 +138,7 @@ class Cooperative:
         self._error_units: Any = None
         self._shared: tuple[Any, Any] | None = None
         self._ballot_domain: tuple[Any, ...] | None = None
+        self._overrides_refused = False
 
     def _contract(self, name: str, address: str) -> Any:
         return self.w3.eth.contract(address=address, abi=artifacts.abi(name))
@@ -376,49 +381,83 @@ class Cooperative:
 
     def member(self, address: str) -> dict[str, Any]:
         """A member's entry: status, shares, paid-in capital, dates, vote, proxy, claims and dues."""
+        return self.member_entries([address])[0]
+
+    def member_entries(self, accounts: list[str]) -> list[dict[str, Any]]:
+        """The entries of `accounts` (in that order), all as of one block: read `PAGE` at a time by the
+        reader contract, one call each, or entry by entry from a node that runs no state override."""
+        from ..chain.undeployed import OverridesRefused, call_undeployed
+
+        if not accounts:
+            return []
+        block = self.w3.eth.block_number
+        if not self._overrides_refused:
+            pages = [accounts[i : i + PAGE] for i in range(0, len(accounts), PAGE)]
+            m, v = self.deployment.membership, self.deployment.votes
+            try:
+                answers = call_undeployed(
+                    self.w3, "CoopReader", "memberEntries", [(m, v, page) for page in pages], block
+                )
+            except OverridesRefused:
+                self._overrides_refused = True
+            else:
+                entries = []
+                for page, (rows, principals) in zip(pages, answers, strict=True):
+                    taken = 0
+                    for address, row in zip(page, rows, strict=True):
+                        count = row[13]
+                        member, application, rest = row[0:5], row[5:7], row[7:13]
+                        entries.append(
+                            _member_entry(
+                                address, member, application, *rest, principals[taken : taken + count]
+                            )
+                        )
+                        taken += count
+                return entries
+        return [self._member_entry_by_calls(address, block) for address in accounts]
+
+    def _member_entry_by_calls(self, address: str, block: int) -> dict[str, Any]:
+        """One entry in nine calls, for a node that cannot run the reader."""
         m, v = self.membership.functions, self.votes.functions
-        status, shares, paid, joined_at, exit_at = m.memberOf(address).call()
-        app_shares, escrow = m.applicationOf(address).call()
-        proxy = v.delegates(address).call()
-        return {
-            "address": address,
-            "status": MEMBER_STATUS[status],
-            "shares": shares,
-            "paid": paid,
-            "due": m.dueOf(address).call(),
-            "joined_at": joined_at or None,
-            "exit_at": exit_at or None,
-            "votes": v.getVotes(address).call(),
-            "voting_rights": v.hasVotingRights(address).call(),
-            "proxy": None if proxy in (ZERO_ADDRESS, address) else proxy,
-            "principals": list(v.principalsOf(address).call()),
-            "refund_claim": m.refundClaimOf(address).call(),
-            "returned_escrow": m.returnedEscrowOf(address).call(),
-            "application": {"shares": app_shares, "escrow": escrow} if app_shares else None,
-        }
+        return _member_entry(
+            address,
+            m.memberOf(address).call(block_identifier=block),
+            m.applicationOf(address).call(block_identifier=block),
+            m.dueOf(address).call(block_identifier=block),
+            m.refundClaimOf(address).call(block_identifier=block),
+            m.returnedEscrowOf(address).call(block_identifier=block),
+            v.delegates(address).call(block_identifier=block),
+            v.getVotes(address).call(block_identifier=block),
+            v.hasVotingRights(address).call(block_identifier=block),
+            v.principalsOf(address).call(block_identifier=block),
+        )
+
+    def _ever_admitted(self) -> list[str]:
+        """Everyone ever admitted, in the order of their first admission (the `Admitted` events)."""
+        from ..chain.events import checksummed, raw_logs
+
+        logs = raw_logs(self.w3, self.deployment.membership, "Admitted", self.deployment.block)
+        return list(dict.fromkeys(checksummed("0x" + log["topics"][1][-40:]) for log in logs))
 
     def members(self, include_former: bool = False) -> list[dict[str, Any]]:
-        """Everyone ever admitted (from the `Admitted` events), with their current entry; former members
-        (exited or excluded) only when asked."""
-        seen: dict[str, None] = {}
-        for log in self.membership.events.Admitted().get_logs(from_block=self.deployment.block):
-            seen.setdefault(log["args"]["member"], None)
-        entries = [self.member(a) for a in seen]
+        """Everyone ever admitted, with their current entry; former members (exited or excluded) only when
+        asked."""
+        entries = self.member_entries(self._ever_admitted())
         if include_former:
             return entries
         return [e for e in entries if e["status"] in ("active", "leaving")]
 
     def applications(self) -> list[dict[str, Any]]:
         """Pending applications: applicants whose escrow is still held."""
-        seen: dict[str, None] = {}
-        for log in self.membership.events.Applied().get_logs(from_block=self.deployment.block):
-            seen.setdefault(log["args"]["applicant"], None)
-        pending = []
-        for applicant in seen:
-            shares, escrow = self.membership.functions.applicationOf(applicant).call()
-            if shares:
-                pending.append({"applicant": applicant, "shares": shares, "escrow": escrow})
-        return pending
+        from ..chain.events import checksummed, raw_logs
+
+        logs = raw_logs(self.w3, self.deployment.membership, "Applied", self.deployment.block)
+        applicants = list(dict.fromkeys(checksummed("0x" + log["topics"][1][-40:]) for log in logs))
+        return [
+            {"applicant": e["address"], **e["application"]}
+            for e in self.member_entries(applicants)
+            if e["application"]
+        ]
 
     # ------------------------------------------------------------------ the cooperative at a glance
 
@@ -693,15 +732,57 @@ class Cooperative:
 
     def proposals(self) -> list[Proposal]:
         """Every proposal of this cooperative, oldest first."""
-        logs = self.governor.events.ProposalCreated().get_logs(from_block=self.deployment.block)
-        return [Proposal(log["args"], "0x" + bytes(log["transactionHash"]).hex()) for log in logs]
+        from ..chain.events import decode_log, raw_logs
+
+        logs = raw_logs(self.w3, self.deployment.governor, "ProposalCreated", self.deployment.block)
+        return [Proposal(event["args"], log["transactionHash"]) for log in logs if (event := decode_log(log))]
 
     def proposal(self, proposal_id: int) -> Proposal:
-        """The proposal's calls and description, read from its ProposalCreated event."""
-        for proposal in self.proposals():
-            if proposal.id == proposal_id:
-                return proposal
+        """The proposal's calls and description, read from its ProposalCreated event (the id is the first word
+        of each event's data: only the one asked for is decoded)."""
+        from ..chain.events import decode_log, raw_logs
+
+        first_word = f"0x{proposal_id:064x}"
+        for log in raw_logs(self.w3, self.deployment.governor, "ProposalCreated", self.deployment.block):
+            if str(log.get("data", "")).lower().startswith(first_word) and (event := decode_log(log)):
+                return Proposal(event["args"], log["transactionHash"])
         raise CoopError(f"no proposal {proposal_id} in this cooperative")
+
+    def resolution_entries(self, proposal_ids: list[int]) -> list[dict[str, Any]]:
+        """State, kind and counts of each of `proposal_ids` (in that order), all as of one block: read by the
+        reader contract, `PAGE` * 2 to a call, or proposal by proposal from a node that runs no state
+        override."""
+        from ..chain.undeployed import OverridesRefused, call_undeployed
+
+        if not proposal_ids:
+            return []
+        block = self.w3.eth.block_number
+        if not self._overrides_refused:
+            size = 2 * PAGE
+            pages = [proposal_ids[i : i + size] for i in range(0, len(proposal_ids), size)]
+            try:
+                answers = call_undeployed(
+                    self.w3,
+                    "CoopReader",
+                    "resolutionEntries",
+                    [(self.governor.address, p) for p in pages],
+                    block,
+                )
+            except OverridesRefused:
+                self._overrides_refused = True
+            else:
+                return [
+                    {
+                        "state": PROPOSAL_STATES[state],
+                        "kind": KINDS[kind],
+                        "for": for_,
+                        "against": against,
+                        "abstain": abstain,
+                    }
+                    for rows in answers
+                    for state, kind, against, for_, abstain in rows
+                ]
+        return [{"state": self.state(pid), **self.tally(pid)} for pid in proposal_ids]
 
     def state(self, proposal_id: int) -> str:
         return PROPOSAL_STATES[self.governor.functions.state(proposal_id).call()]
@@ -800,3 +881,39 @@ class Cooperative:
 
     def token_approve(self, sender: Sender, spender: str, amount: int) -> Any:
         return self._send(sender, self.token.functions.approve(spender, amount))
+
+
+def _member_entry(
+    address: str,
+    member: tuple[int, int, int, int, int],
+    application: tuple[int, int],
+    due: int,
+    refund_claim: int,
+    returned_escrow: int,
+    proxy: str,
+    votes: int,
+    voting_rights: bool,
+    principals: tuple[str, ...] | list[str],
+) -> dict[str, Any]:
+    """The entry `coop member show` prints, from what the member list and the votes hold."""
+    from ..chain.events import checksummed
+
+    status, shares, paid, joined_at, exit_at = member
+    app_shares, escrow = application
+    own = proxy.lower() in (ZERO_ADDRESS, address.lower())  # no proxy: the vote is the member's own
+    return {
+        "address": address,
+        "status": MEMBER_STATUS[status],
+        "shares": shares,
+        "paid": paid,
+        "due": due,
+        "joined_at": joined_at or None,
+        "exit_at": exit_at or None,
+        "votes": votes,
+        "voting_rights": voting_rights,
+        "proxy": None if own else checksummed(proxy),
+        "principals": [checksummed(p) for p in principals],
+        "refund_claim": refund_claim,
+        "returned_escrow": returned_escrow,
+        "application": {"shares": app_shares, "escrow": escrow} if app_shares else None,
+    }

@@ -299,11 +299,13 @@ def proposals(ctx: AppContext, states: tuple[str, ...]) -> None:
     """The cooperative's proposals, numbered as `coop proposal show N` takes them."""
     coop = ctx.cooperative()
     rows = []
-    for number, p in enumerate(coop.proposals(), start=1):
-        state = coop.state(p.id)
+    made = coop.proposals()
+    for number, (p, tally) in enumerate(
+        zip(made, coop.resolution_entries([p.id for p in made]), strict=True), 1
+    ):
+        state = tally["state"]
         if states and state not in states:
             continue
-        tally = coop.tally(p.id)
         rows.append(
             {
                 "number": number,
