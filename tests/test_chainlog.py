@@ -482,6 +482,56 @@ def test_block_times_senders_and_balances_come_in_batches(history, reference, pr
     assert int(results[0], 16) == web3.eth.chain_id and int(results[1]["number"], 16) == blocks[0]
 
 
+def test_senders_come_with_their_blocks_read_whole_and_those_blocks_are_not_read_again(
+    history, reference, proxy
+):
+    _, txs, times, senders, _ = expected_reads(history, reference)
+    in_block = {e["tx"]: e["block"] for e in reference}
+    provider = proxy()
+    reader = fast(provider.url)
+    assert reader.senders(txs, blocks=in_block) == senders
+    assert provider.of("eth_getTransactionByHash") == []
+    whole = [c for c in provider.of("eth_getBlockByNumber") if c[1][1] is True]
+    assert len(whole) == len(set(in_block.values()))
+    mark = len(provider.calls)
+    event_blocks = sorted(set(in_block.values()))
+    assert reader.block_times(event_blocks) == {n: times[n] for n in event_blocks}
+    assert provider.of("eth_getBlockByNumber")[mark:] == [] or all(
+        int(c[1][0], 16) not in in_block.values()
+        for c in provider.calls[mark:]
+        if c[0] == "eth_getBlockByNumber"
+    ), "the times of the blocks read whole are not asked again"
+
+
+def test_senders_on_a_chain_of_others_transactions_are_asked_one_by_one(
+    history, reference, proxy, monkeypatch
+):
+    """A busy chain (mainnet): most of each block's transactions are others'. After one round of blocks read
+    whole, the reader asks for the remaining transactions by hash, which is less to read."""
+    _, txs, _, senders, _ = expected_reads(history, reference)
+    in_block = {e["tx"]: e["block"] for e in reference}
+    monkeypatch.setattr(ChainReader, "WHOLE_BLOCKS", 2)
+    provider = proxy()
+    real = provider._forward
+
+    def busy(item):  # every block also carries nine transactions of strangers
+        answer = real(item)
+        block = answer.get("result")
+        if item.get("method") == "eth_getBlockByNumber" and item["params"][1] is True and block:
+            strangers = [{"hash": "0x" + f"{n:064x}", "from": "0x" + "ab" * 20} for n in range(9)]
+            block["transactions"] = block["transactions"] + strangers
+        return answer
+
+    provider._forward = busy
+    reader = fast(provider.url)
+    assert reader.senders(txs, blocks=in_block) == senders
+    whole = [c for c in provider.of("eth_getBlockByNumber") if c[1][1] is True]
+    assert len(whole) == 2, "one round of two blocks, then no more"
+    assert len(provider.of("eth_getTransactionByHash")) == len(txs) - sum(
+        1 for tx in txs if in_block[tx] in {int(c[1][0], 16) for c in whole}
+    )
+
+
 @pytest.mark.parametrize("refusal", ["json", "http"])
 def test_a_provider_that_refuses_batches_gets_single_requests(history, reference, proxy, refusal):
     blocks, txs, times, senders, balances = expected_reads(history, reference)

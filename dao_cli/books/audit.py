@@ -75,8 +75,9 @@ def load_events(
     block's time, the transaction's sender (`actor`) and the contract's role."""
     addresses = [getattr(deployment, role) for role in ROLES]
     events = reader.events(addresses, deployment.block, to_block, progress=progress)
+    # the senders first: where blocks are read whole for them, their times come with them
+    senders = reader.senders((e["tx"] for e in events), blocks={e["tx"]: e["block"] for e in events})
     times = reader.block_times(e["block"] for e in events)
-    senders = reader.senders(e["tx"] for e in events)
     role_of = {getattr(deployment, role): role for role in ROLES}
     for e in events:
         e["time"] = times[e["block"]]

@@ -167,7 +167,7 @@ class EventCache:
         """`{key: value}` from `table` for the cached `keys`, asked 500 at a time (SQLite's limit on
         parameters is 999 in older builds)."""
         out: dict[Any, Any] = {}
-        for part in _chunks(list(keys), 500):
+        for part in chunks(list(keys), 500):
             marks = ",".join("?" * len(part))
             rows = self.db.execute(
                 f"SELECT {key}, {value} FROM {table} WHERE chain = ? AND {key} IN ({marks})", (chain, *part)
@@ -193,6 +193,7 @@ def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _chunks(items: list[T], size: int) -> Iterator[list[T]]:
+def chunks(items: list[T], size: int) -> Iterator[list[T]]:
+    """`items` in consecutive lists of at most `size`."""
     for i in range(0, len(items), size):
         yield items[i : i + size]

@@ -383,14 +383,15 @@ class Cooperative:
         """A member's entry: status, shares, paid-in capital, dates, vote, proxy, claims and dues."""
         return self.member_entries([address])[0]
 
-    def member_entries(self, accounts: list[str]) -> list[dict[str, Any]]:
-        """The entries of `accounts` (in that order), all as of one block: read `PAGE` at a time by the
-        reader contract, one call each, or entry by entry from a node that runs no state override."""
+    def member_entries(self, accounts: list[str], block: int | None = None) -> list[dict[str, Any]]:
+        """The entries of `accounts` (in that order), all as of one block (`block`, else the latest): read
+        `PAGE` at a time by the reader contract, one call each, or entry by entry from a node that runs no
+        state override."""
         from ..chain.undeployed import OverridesRefused, call_undeployed
 
         if not accounts:
             return []
-        block = self.w3.eth.block_number
+        block = self.w3.eth.block_number if block is None else block
         if not self._overrides_refused:
             pages = [accounts[i : i + PAGE] for i in range(0, len(accounts), PAGE)]
             m, v = self.deployment.membership, self.deployment.votes
@@ -748,15 +749,15 @@ class Cooperative:
                 return Proposal(event["args"], log["transactionHash"])
         raise CoopError(f"no proposal {proposal_id} in this cooperative")
 
-    def resolution_entries(self, proposal_ids: list[int]) -> list[dict[str, Any]]:
-        """State, kind and counts of each of `proposal_ids` (in that order), all as of one block: read by the
-        reader contract, `PAGE` * 2 to a call, or proposal by proposal from a node that runs no state
-        override."""
+    def resolution_entries(self, proposal_ids: list[int], block: int | None = None) -> list[dict[str, Any]]:
+        """State, kind and counts of each of `proposal_ids` (in that order), all as of one block (`block`,
+        else the latest): read by the reader contract, `PAGE` * 2 to a call, or proposal by proposal from a
+        node that runs no state override."""
         from ..chain.undeployed import OverridesRefused, call_undeployed
 
         if not proposal_ids:
             return []
-        block = self.w3.eth.block_number
+        block = self.w3.eth.block_number if block is None else block
         if not self._overrides_refused:
             size = 2 * PAGE
             pages = [proposal_ids[i : i + size] for i in range(0, len(proposal_ids), size)]
@@ -782,14 +783,15 @@ class Cooperative:
                     for rows in answers
                     for state, kind, against, for_, abstain in rows
                 ]
-        return [{"state": self.state(pid), **self.tally(pid)} for pid in proposal_ids]
+        return [{"state": self.state(pid, block), **self.tally(pid, block)} for pid in proposal_ids]
 
-    def state(self, proposal_id: int) -> str:
-        return PROPOSAL_STATES[self.governor.functions.state(proposal_id).call()]
+    def state(self, proposal_id: int, block: int | str = "latest") -> str:
+        return PROPOSAL_STATES[self.governor.functions.state(proposal_id).call(block_identifier=block)]
 
-    def tally(self, proposal_id: int) -> dict[str, Any]:
-        against, for_, abstain = self.governor.functions.proposalVotes(proposal_id).call()
-        kind = KINDS[self.governor.functions.proposalKind(proposal_id).call()]
+    def tally(self, proposal_id: int, block: int | str = "latest") -> dict[str, Any]:
+        g = self.governor.functions
+        against, for_, abstain = g.proposalVotes(proposal_id).call(block_identifier=block)
+        kind = KINDS[g.proposalKind(proposal_id).call(block_identifier=block)]
         return {"for": for_, "against": against, "abstain": abstain, "kind": kind}
 
     def proposal_details(self, proposal_id: int) -> dict[str, Any]:
