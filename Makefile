@@ -53,7 +53,8 @@ help:
 	@echo "make test          lint, static analysis, then the contract tests on Anvil"
 	@echo "make test-ganache  the contract tests on Ganache (hardfork shanghai)"
 	@echo "make fuzz          the stateful test long on Anvil: FUZZ_STEPS=$(FUZZ_STEPS) steps (coin, hook and fee token), ~10 min"
-	@echo "make bench         gas of coopdao against a stock OpenZeppelin governor: BENCHMARKS.md (~5 min at the default sizes)"
+	@echo "make bench         gas of coopdao against a stock OpenZeppelin governor (~5 min), then the reading side at"
+	@echo "                   10,000 members (its history built once, ~10 min, then ~15 min): BENCHMARKS.md"
 	@echo "make demo          coop demo: a cooperative's first year on a fresh local Anvil"
 	@echo "make clean         remove build output; distclean also removes .venv and node_modules"
 
@@ -141,8 +142,11 @@ fuzz: install
 	@$(call brownie_on_chain,test tests/test_stateful.py::test_random_member_and_assembly_actions $(TEST_ARGS),$(ANVIL_NETWORK))
 
 # The benchmark on a fresh Anvil of its own (a free loopback port), stopped afterwards; BENCH_ARGS sizes it
-# (--members, --resolutions, --votes). It writes BENCHMARKS.md and BENCHMARKS.json.
+# (--members, --resolutions, --votes). It writes BENCHMARKS.md and BENCHMARKS.json. Then the reading side
+# (toolchain/reading_bench.py, sized by READING_ARGS) on an Anvil of its own, whose history it builds once
+# and keeps in build/bench; it writes the section "Reading at scale" of BENCHMARKS.md.
 BENCH_ARGS ?=
+READING_ARGS ?=
 bench: compile
 	@port="$$($(PY) $(CURDIR)/toolchain/free_port.py)"; \
 	anvil --host 127.0.0.1 --port $$port --hardfork shanghai --block-base-fee-per-gas 0 \
@@ -150,6 +154,7 @@ bench: compile
 	for _ in $$(seq 100); do $(PY) -c "import socket; socket.create_connection(('127.0.0.1', $$port), 1)" \
 	  2>/dev/null && break; sleep 0.1; done; \
 	$(PY) toolchain/bench.py --rpc-url http://127.0.0.1:$$port $(BENCH_ARGS)
+	$(PY) toolchain/reading_bench.py $(READING_ARGS)
 
 # `coop demo` starts a fresh Anvil of its own (not the embedded chain `coop node` keeps) and stops it.
 demo: install

@@ -59,3 +59,42 @@ def test_the_benchmark_measures_every_row_on_both_sides(fresh_anvil, tmp_path):
     assert 4_700 <= figures["coopdao"]["proxy_cost"] < 6_000
     text = md.read_text()
     assert "| castVote, later voter |" in text and "make bench BENCH_ARGS='--members 30" in text
+
+
+def test_the_reading_benchmark_measures_every_command_against_both_alternatives(tmp_path):
+    """The reading side in small: a history built and kept as a state file, then loaded again for the
+    second run; every audit and member command measured (each must succeed), the plain reader and `cast
+    logs` fetching the same events, and the gas section before it kept."""
+    md = tmp_path / "BENCHMARKS.md"
+    md.write_text("# Benchmarks\n\nthe gas section\n\n## Reading at scale\n\nan old measurement\n")
+    sizes = [
+        "--members",
+        "24",
+        "--resolutions",
+        "2",
+        "--votes",
+        "6",
+        "--blocks",
+        "300",
+        "--appoint-every",
+        "2",
+    ]
+    command = [sys.executable, str(ROOT / "toolchain" / "reading_bench.py"), *sizes, "--runs", "1"]
+    command += ["--state-dir", str(tmp_path / "state"), "--out-md", str(md)]
+    for _ in range(2):  # built, then loaded from the state file
+        subprocess.run(command, check=True, capture_output=True, timeout=600)
+    result = json.loads((tmp_path / "state" / "reading.json").read_text())
+    assert list((tmp_path / "state").glob("*.state.json"))
+    assert result["head"] >= 300
+    events = result["replay"]["events"]
+    assert events > 24 + 2 * 6 and result["replay"]["appointments"] >= 6
+    assert result["plain_reader"]["events"] == events == result["cast_logs"]["events"]
+    assert set(result["audit"]) == {"members", "minutes --votes", "verify", "report"}
+    for figures in result["audit"].values():
+        assert figures["cold"]["median"] > 0 and 0 < figures["cached"]["peak_mb"] < 2000
+    assert {"coop member list", "coop proposals", "coop vote", "coop info", "coop --help"} <= set(
+        result["member"]
+    )
+    text = md.read_text()
+    assert text.startswith("# Benchmarks\n\nthe gas section\n") and "an old measurement" not in text
+    assert text.count("## Reading at scale") == 1 and "| `coop audit verify` |" in text

@@ -35,6 +35,9 @@ SLOW_AFTER = 3.0
 FIRST_BACKOFF = 0.25
 MAX_BACKOFF = 4.0
 
+#: What a node answers the same for as long as it runs: asked once per connection.
+ANSWERS_THAT_NEVER_CHANGE = {"eth_chainId", "net_version", "web3_clientVersion"}
+
 #: JSON-RPC methods that only read: retried after a passing failure. Everything else is sent once.
 READS = frozenset(
     {
@@ -75,8 +78,14 @@ class NodeProvider(HTTPProvider):
     """An HTTPProvider with the timeouts, retries and messages described in the module docstring."""
 
     def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT, notify: Notify | None = None) -> None:
-        # web3's own retries are off: this class decides what is asked again
-        super().__init__(url, exception_retry_configuration=None)
+        # web3's own retries are off: this class decides what is asked again. The chain id is asked once:
+        # web3 checks it before every call, and `coop info` asked for it 50 times in 76 requests.
+        super().__init__(
+            url,
+            exception_retry_configuration=None,
+            cache_allowed_requests=True,
+            cacheable_requests=ANSWERS_THAT_NEVER_CHANGE,
+        )
         self.timeout = float(timeout)
         self.notify = notify
         self.answered = False  # whether the node has answered any request yet
