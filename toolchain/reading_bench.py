@@ -71,7 +71,11 @@ class Anvil:
         if dump:
             args += ["--dump-state", str(state)]
         loaded = state.exists()
-        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # its own process group: npm's `anvil` is a node script that starts the binary, and the binary is
+        # what writes the state file at exit
+        self.process = subprocess.Popen(
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         deadline = time.monotonic() + 600  # a large state takes a while to load
         while True:
             try:
@@ -95,11 +99,19 @@ class Anvil:
             w3.provider.make_request("evm_increaseTime", [behind + 1])
 
     def stop(self) -> None:
-        self.process.send_signal(signal.SIGINT)  # Anvil writes --dump-state at exit
-        try:
-            self.process.wait(timeout=600)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        """Stop the whole group and wait until its last process is gone (the state file written)."""
+        group = self.process.pid
+        os.killpg(group, signal.SIGINT)  # Anvil writes --dump-state at exit
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            self.process.poll()
+            try:
+                os.killpg(group, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.2)
+        os.killpg(group, signal.SIGKILL)
+        raise RuntimeError("anvil did not stop within 10 minutes")
 
 
 def build_history(
